@@ -1,0 +1,46 @@
+export { DomainError, DOMAIN_ERROR_CODES, type DomainErrorCode } from './errors.ts';
+export { ID_PREFIXES, hasIdPrefix, type IdKind } from './ids.ts';
+
+export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './money/currencies.ts';
+export {
+  addMinor,
+  addMoney,
+  assertMinorAmount,
+  formatMinor,
+  parseMajor,
+  subtractMinor,
+  subtractMoney,
+  sumMinor,
+  type Money,
+} from './money/money.ts';
+
+export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';
+
+export type { PolicyRules, PolicyViolationReason, RiskTier, TimeWindow, Weekday } from './policy/types.ts';
+export { PolicyRulesSchema, TimeWindowSchema, WeekdaySchema } from './policy/policy-rules.schema.ts';
+export { ipAllowed, isValidCidr } from './policy/ip-allowlist.ts';
+export { localTimeParts, policyDayBounds, withinTimeWindow, type LocalTimeParts } from './policy/time-window.ts';
+export {
+  evaluatePolicy,
+  policyTimezone,
+  requiresApproval,
+  type PolicyCheck,
+  type PolicyDecision,
+} from './policy/evaluate-policy.ts';
+
+export { generateSigningSeed, isStrongSeed, signingKeyFromSeed, type SigningKey } from './mandate/signing-key.ts';
+export {
+  buildMandateClaims,
+  MandateClaimsSchema,
+  type MandateClaims,
+  type MandateClaimsInput,
+} from './mandate/mandate-claims.ts';
+export { signMandate, verifyMandate } from './mandate/sign-mandate.ts';
+
+export { GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptSignature } from './receipts/receipt-hash.ts';
+export {
+  verifyReceiptChain,
+  type ChainReceipt,
+  type ChainStart,
+  type ChainVerification,
+} from './receipts/verify-chain.ts';
