@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { generateSigningSeed, isStrongSeed } from '@frameos/domain';
+
+/** The only module that reads process.env. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().optional(),
+  FRAMEOS_DATA_DIR: z.string().default('./data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  REDIS_URL: z.string().optional(),
+  MANDATE_SIGN_KEY: z.string().optional(),
+  JWT_SECRET: z.string().optional(),
+  ALLOWED_ORIGINS: z.string().default(''),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  mandateSignKey: string;
+  jwtSecret: string;
+  allowedOrigins: string[];
+  rateLimitPerMinute: number;
+  authRateLimitPerMinute: number;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface StoredSecrets {
+  MANDATE_SIGN_KEY?: string;
+  JWT_SECRET?: string;
+}
+
+const MIN_JWT_SECRET_LENGTH = 32;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const secrets = resolveSecrets(e.NODE_ENV, e.FRAMEOS_DATA_DIR, e.MANDATE_SIGN_KEY, e.JWT_SECRET);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: e.FRAMEOS_DATA_DIR,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL || undefined,
+    mandateSignKey: secrets.mandateSignKey,
+    jwtSecret: secrets.jwtSecret,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY === 'true',
+  };
+}
+
+/**
+ * Production refuses to invent secrets: a missing or weak one stops start-up, naming the variable.
+ * Development generates them once and keeps them in the data dir so restarts keep mandates verifiable.
+ */
+function resolveSecrets(
+  nodeEnv: string,
+  dataDir: string,
+  signKey: string | undefined,
+  jwtSecret: string | undefined,
+): { mandateSignKey: string; jwtSecret: string } {
+  if (nodeEnv === 'production') {
+    if (!signKey) throw new ConfigError('MANDATE_SIGN_KEY is required in production (base64url 32-byte Ed25519 seed; generate with `npm run keys:generate`)');
+    if (!isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is weak or malformed: it must be a base64url-encoded random 32-byte Ed25519 seed');
+    if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
+    if (!isStrongJwtSecret(jwtSecret)) throw new ConfigError(`JWT_SECRET is weak: use at least ${MIN_JWT_SECRET_LENGTH} random characters`);
+    return { mandateSignKey: signKey, jwtSecret };
+  }
+  if (signKey && !isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is malformed: it must be a base64url-encoded 32-byte Ed25519 seed');
+  if (signKey && jwtSecret) return { mandateSignKey: signKey, jwtSecret };
+  const stored = readOrCreateDevSecrets(dataDir);
+  return { mandateSignKey: signKey ?? stored.MANDATE_SIGN_KEY!, jwtSecret: jwtSecret ?? stored.JWT_SECRET! };
+}
+
+function isStrongJwtSecret(secret: string): boolean {
+  return secret.length >= MIN_JWT_SECRET_LENGTH && new Set(secret).size >= 10;
+}
+
+function readOrCreateDevSecrets(dataDir: string): Required<StoredSecrets> {
+  const file = join(dataDir, 'dev-secrets.json');
+  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const complete = {
+    MANDATE_SIGN_KEY: stored.MANDATE_SIGN_KEY ?? generateSigningSeed(),
+    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+  };
+  if (stored.MANDATE_SIGN_KEY !== complete.MANDATE_SIGN_KEY || stored.JWT_SECRET !== complete.JWT_SECRET) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(complete, null, 2), { mode: 0o600 });
+  }
+  return complete;
+}

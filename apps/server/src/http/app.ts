@@ -1,0 +1,60 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../lib/context.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerAuthentication } from './plugins/authenticate.ts';
+import { registerIdempotency } from './plugins/idempotency.ts';
+import { registerSecurity } from './plugins/security.ts';
+import { registerRoutes } from './routes.ts';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export type App = FastifyInstance;
+
+export async function buildApp(appCtx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: appCtx.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: appCtx.config.trustProxy,
+    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    requestIdHeader: false,
+    disableRequestLogging: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented by their Zod schemas but written with JSON.stringify, so the bytes an
+  // idempotent replay returns are exactly the bytes the first call returned.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  registerErrorHandling(app);
+  await registerSecurity(app, appCtx);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'FrameOS API', version: '0.1.0', description: 'Policy-checked, signed spending mandates and exactly-once payments for AI agents.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Org key (fos_org_…), agent key (fos_agent_…) or session token' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...(route.config ?? {}), public: true };
+      route.schema = { ...(route.schema ?? {}), hide: true };
+    }
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false }, staticCSP: false });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  registerAuthentication(app, appCtx);
+  registerIdempotency(app, appCtx);
+  await registerRoutes(app, appCtx);
+  return app;
+}

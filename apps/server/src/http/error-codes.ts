@@ -1,0 +1,43 @@
+/**
+ * Every error code the API can return, in one table (documented in docs/errors.md).
+ * Domain code throws DomainError(code); this table decides the HTTP status.
+ */
+export const ERROR_CODES = {
+  validation_error: { status: 400, message: 'The request is invalid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  idempotency_key_missing: { status: 400, message: 'An Idempotency-Key header is required on this request.' },
+  invalid_amount: { status: 400, message: 'The amount must be a positive integer in minor units.' },
+  invalid_currency: { status: 400, message: 'The currency is not an ISO 4217 code.' },
+  amount_overflow: { status: 400, message: 'The amount is too large.' },
+  rail_not_configured: { status: 400, message: 'The rail is not configured on this server.' },
+  insufficient_funds: { status: 402, message: 'The wallet balance is too low for this payment.' },
+  unauthorized: { status: 401, message: 'A valid API key or session token is required.' },
+  invalid_credentials: { status: 401, message: 'The email or password is wrong.' },
+  forbidden: { status: 403, message: 'Your role does not allow this action.' },
+  policy_violation: { status: 403, message: 'The request violates the policy.' },
+  mandate_expired: { status: 403, message: 'The mandate has expired.' },
+  mandate_not_approved: { status: 403, message: 'The mandate is waiting for human approval or was rejected.' },
+  mandate_invalid: { status: 403, message: 'The mandate signature does not verify.' },
+  top_ups_disabled: { status: 403, message: 'Test-mode top-ups are disabled in production.' },
+  not_found: { status: 404, message: 'The resource does not exist.' },
+  route_not_found: { status: 404, message: 'No such route.' },
+  method_not_allowed: { status: 405, message: 'Method not allowed.' },
+  mandate_already_used: { status: 409, message: 'The mandate has already been used.' },
+  mandate_not_pending: { status: 409, message: 'The mandate is not waiting for approval.' },
+  intent_not_mandatable: { status: 409, message: 'The purchase intent already has a mandate or is closed.' },
+  idempotency_key_in_use: { status: 409, message: 'A request with this Idempotency-Key is still in progress.' },
+  email_taken: { status: 409, message: 'An account with this email already exists.' },
+  vendor_exists: { status: 409, message: 'A vendor with this vendor_id already exists.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  idempotency_key_reused: { status: 422, message: 'This Idempotency-Key was used with a different request.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '@frameos/domain';
+import { ERROR_CODES, isErrorCode, type ErrorCode } from '../error-codes.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; request_id: string } & Record<string, unknown>;
+}
+
+export function errorBody(request: FastifyRequest, code: ErrorCode, message?: string, extra: Record<string, unknown> = {}): ErrorBody {
+  return { error: { code, message: message ?? ERROR_CODES[code].message, ...extra, request_id: request.id } };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message?: string, extra?: Record<string, unknown>) {
+  return reply.status(ERROR_CODES[code].status).send(errorBody(request, code, message, extra));
+}
+
+/** Maps a thrown value to {status, body}; the one place where errors become HTTP. */
+export function mapError(request: FastifyRequest, err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof DomainError && isErrorCode(err.code)) {
+    return { status: ERROR_CODES[err.code].status, body: errorBody(request, err.code, err.message, err.details) };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    const field = [err.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean)].join('.');
+    const message = first ? `${field}: ${first.message}` : ERROR_CODES.validation_error.message;
+    return { status: 400, body: errorBody(request, 'validation_error', message, { field }) };
+  }
+  const fe = err as Partial<FastifyError> & { statusCode?: number };
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: errorBody(request, 'invalid_json') };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody(request, 'payload_too_large') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody(request, 'unsupported_media_type') };
+  }
+  if (fe.statusCode === 429) return { status: 429, body: errorBody(request, 'rate_limited') };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: 400, body: errorBody(request, 'validation_error', 'The request is malformed.') };
+  }
+  return { status: 500, body: errorBody(request, 'internal_error') };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = mapError(request, err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+}

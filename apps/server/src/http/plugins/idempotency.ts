@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import canonicalize from 'canonicalize';
+import type { AppContext } from '../../lib/context.ts';
+import { principalScope } from '../../modules/auth/principal.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../modules/idempotency/idempotency.repo.ts';
+import { sendError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** POSTs need an Idempotency-Key unless this is false (signup, login). */
+    idempotent?: boolean;
+    /** Status a successful call answers with; stored with the response. */
+    successStatus?: number;
+  }
+}
+
+const MAX_KEY_LENGTH = 255;
+
+function requestHash(request: FastifyRequest): string {
+  const body = request.body === undefined ? '' : (canonicalize(request.body) ?? '');
+  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+}
+
+/**
+ * Stripe-style idempotency. The claim is taken after validation (a 400 stores nothing), the service
+ * stores its response in its own transaction, and any other outcome below 500 is stored here on send.
+ */
+export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): void {
+  app.addHook('preHandler', async (request, reply) => {
+    const config = request.routeOptions.config;
+    if (request.method !== 'POST' || config.idempotent === false || !request.ctx) return;
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || key.length === 0) return sendError(request, reply, 'idempotency_key_missing');
+    if (key.length > MAX_KEY_LENGTH) return sendError(request, reply, 'validation_error', `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`);
+    const scope = principalScope(request.ctx.principal);
+    const outcome = await claimIdempotencyKey(appCtx.database.db, scope, key, requestHash(request), appCtx.clock());
+    switch (outcome.kind) {
+      case 'claimed':
+        request.ctx.idempotency = { scope, key, successStatus: config.successStatus ?? 200, completed: false };
+        return;
+      case 'replay':
+        return reply.status(outcome.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.body);
+      case 'reused':
+        return sendError(request, reply, 'idempotency_key_reused');
+      case 'in_use':
+        return sendError(request, reply, 'idempotency_key_in_use');
+    }
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    const claim = request.ctx?.idempotency;
+    if (!claim || claim.completed) return payload;
+    if (reply.statusCode >= 500) {
+      await releaseIdempotencyKey(appCtx.database.db, claim);
+    } else {
+      await completeIdempotencyKey(appCtx.database.db, claim, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
+    }
+    return payload;
+  });
+}

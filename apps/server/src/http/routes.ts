@@ -1,0 +1,25 @@
+import type { App } from './app.ts';
+import type { AppContext } from '../lib/context.ts';
+import { healthRoutes } from '../modules/health/health.routes.ts';
+import { signingKeyRoutes } from '../modules/signing-keys/signing-keys.routes.ts';
+import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { agentAccountRoutes } from '../modules/agent-accounts/agent-accounts.routes.ts';
+import { vendorRoutes } from '../modules/vendors/vendors.routes.ts';
+import { policyRoutes } from '../modules/policies/policies.routes.ts';
+import { intentRoutes } from '../modules/intents/intents.routes.ts';
+import { mandateRoutes } from '../modules/mandates/mandates.routes.ts';
+import { paymentRoutes } from '../modules/payments/payments.routes.ts';
+import { receiptRoutes } from '../modules/receipts/receipts.routes.ts';
+
+export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
+  await healthRoutes(app, appCtx);
+  await signingKeyRoutes(app, appCtx);
+  await authRoutes(app, appCtx);
+  await agentAccountRoutes(app);
+  await vendorRoutes(app);
+  await policyRoutes(app);
+  await intentRoutes(app);
+  await mandateRoutes(app);
+  await paymentRoutes(app);
+  await receiptRoutes(app);
+}

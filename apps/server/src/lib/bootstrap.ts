@@ -1,0 +1,25 @@
+import { createDb, runMigrations, type Database } from '@frameos/db';
+import { signingKeyFromSeed } from '@frameos/domain';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { AppContext } from './context.ts';
+import { createLogger } from './logger.ts';
+import { publishSigningKey } from '../modules/signing-keys/signing-keys.service.ts';
+
+export interface BootstrapOptions {
+  clock?: () => Date;
+  log?: Logger;
+  /** Reuse an open database (tests share one PGlite between app instances). */
+  database?: Database;
+}
+
+/** Opens the database, applies migrations under a lock, and publishes the current signing key. */
+export async function createAppContext(config: Config, options: BootstrapOptions = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const database = options.database ?? (await createDb({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  await runMigrations(database);
+  const signingKey = await signingKeyFromSeed(config.mandateSignKey);
+  const clock = options.clock ?? (() => new Date());
+  await publishSigningKey(database.db, signingKey, clock());
+  return { config, database, signingKey, clock, log };
+}

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Database, Db } from '@frameos/db';
+import type { SigningKey } from '@frameos/domain';
+import type { Config } from '../config.ts';
+import type { Principal } from '../modules/auth/principal.ts';
+import type { IdempotencyClaim } from '../modules/idempotency/idempotency.repo.ts';
+
+/** Process-wide dependencies, built once at start. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  signingKey: SigningKey;
+  clock: () => Date;
+  log: Logger;
+}
+
+/** What a service needs to act for one request. Nothing in it knows about HTTP. */
+export interface RequestContext {
+  app: AppContext;
+  db: Db;
+  principal: Principal;
+  ip: string;
+  now: Date;
+  /** Set when the request carries an Idempotency-Key: the stored response commits with the effect. */
+  idempotency: IdempotencyClaim | null;
+}

@@ -1,0 +1,28 @@
+import { pino, type Logger } from 'pino';
+
+/** Anything that could carry a credential is removed before a log line is written. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'headers.authorization',
+  '*.password',
+  '*.api_key',
+  '*.secret',
+  '*.token',
+  '*.jwtSecret',
+  '*.mandateSignKey',
+  '*.MANDATE_SIGN_KEY',
+  '*.JWT_SECRET',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      // No stack traces in logs: type, message and code are enough to find the line, and a stack can carry data.
+      err: (err: Error & { code?: string }) => ({ type: err?.name, message: err?.message, code: err?.code }),
+    },
+  });
+}

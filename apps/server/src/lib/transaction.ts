@@ -1,0 +1,32 @@
+import type { Tx } from '@frameos/db';
+import type { RequestContext } from './context.ts';
+import { completeIdempotencyKey } from '../modules/idempotency/idempotency.repo.ts';
+
+const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 4;
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' && RETRYABLE_PG_CODES.has(code);
+}
+
+/**
+ * Runs a use case in one transaction. When the request carries an Idempotency-Key, the response
+ * (the DTO the service returns) is stored in that same transaction: either both commit or neither.
+ * Serialization failures and deadlocks are retried from the start.
+ */
+export async function inTransaction<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const result = await work(tx);
+        const claim = ctx.idempotency;
+        if (claim && !claim.completed) await completeIdempotencyKey(tx, claim, claim.successStatus, JSON.stringify(result));
+        return result;
+      });
+    } catch (err) {
+      if (ctx.idempotency) ctx.idempotency.completed = false;
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { DomainError, type RiskTier } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { generateApiKey } from '../auth/api-key-secret.ts';
+import { insertApiKey } from '../auth/auth.repo.ts';
+import { agentScope, assertAdmin } from '../auth/principal.ts';
+import { balancesOf, ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
+import { findAgentAccount, insertAgentAccount, listAgentAccounts, type AgentAccountRow } from './agent-accounts.repo.ts';
+
+function toDto(row: AgentAccountRow, balances: { currency: string; balance: number }[]) {
+  return {
+    object: 'agent_account' as const,
+    agent_account_id: row.id,
+    id: row.id,
+    org_id: row.orgId,
+    name: row.name,
+    risk_tier: row.riskTier,
+    wallet: { balances },
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** Loads an agent account the caller may see: another org's (or, for an agent key, another agent's) is a 404. */
+export async function getVisibleAgentAccount(db: Executor, ctx: RequestContext, id: string): Promise<AgentAccountRow> {
+  const scope = agentScope(ctx.principal);
+  const row = scope && scope !== id ? null : await findAgentAccount(db, ctx.principal.orgId, id);
+  if (!row) throw new DomainError('not_found', `Agent account ${id} not found`);
+  return row;
+}
+
+export async function createAgentAccount(ctx: RequestContext, input: { name: string; risk_tier: RiskTier }) {
+  assertAdmin(ctx.principal);
+  const id = newId('agent_account');
+  const key = generateApiKey('agent');
+  return inTransaction(ctx, async (tx) => {
+    await insertAgentAccount(tx, { id, orgId: ctx.principal.orgId, name: input.name, riskTier: input.risk_tier, createdAt: ctx.now });
+    await insertApiKey(tx, { id: newId('api_key'), orgId: ctx.principal.orgId, kind: 'agent', agentAccountId: id, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: ctx.now });
+    const row = await findAgentAccount(tx, ctx.principal.orgId, id);
+    return { ...toDto(row!, []), api_key: key.secret };
+  });
+}
+
+export async function getAgentAccount(ctx: RequestContext, id: string) {
+  const row = await getVisibleAgentAccount(ctx.db, ctx, id);
+  return toDto(row, await balancesOf(ctx.db, row.orgId, 'agent_wallet', row.id));
+}
+
+export async function listAgentAccountsPage(ctx: RequestContext, limit: number, startingAfter?: string) {
+  const scope = agentScope(ctx.principal);
+  if (scope) {
+    const row = await getVisibleAgentAccount(ctx.db, ctx, scope);
+    return { object: 'list' as const, data: [toDto(row, await balancesOf(ctx.db, row.orgId, 'agent_wallet', row.id))], has_more: false, next_cursor: null };
+  }
+  const rows = await listAgentAccounts(ctx.db, ctx.principal.orgId, limit, startingAfter);
+  const page = toPage(rows, limit, (r) => r);
+  const data = await Promise.all(page.data.map(async (r) => toDto(r, await balancesOf(ctx.db, r.orgId, 'agent_wallet', r.id))));
+  return { ...page, data };
+}
+
+export async function createAgentApiKey(ctx: RequestContext, agentAccountId: string) {
+  assertAdmin(ctx.principal);
+  const key = generateApiKey('agent');
+  const id = newId('api_key');
+  return inTransaction(ctx, async (tx) => {
+    await getVisibleAgentAccount(tx, ctx, agentAccountId);
+    await insertApiKey(tx, { id, orgId: ctx.principal.orgId, kind: 'agent', agentAccountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: ctx.now });
+    return { api_key_id: id, kind: 'agent' as const, agent_account_id: agentAccountId, api_key: key.secret, prefix: key.displayPrefix };
+  });
+}
+
+/** Test-mode funding: money enters from the org's test funding account, as a balanced transfer. */
+export async function topUpWallet(ctx: RequestContext, agentAccountId: string, input: { amount: number; currency: string }) {
+  assertAdmin(ctx.principal);
+  if (ctx.app.config.env === 'production') throw new DomainError('top_ups_disabled', 'Test-mode top-ups are disabled in production.');
+  return inTransaction(ctx, async (tx) => {
+    const agent = await getVisibleAgentAccount(tx, ctx, agentAccountId);
+    const wallet = await ensureLedgerAccount(tx, { orgId: agent.orgId, type: 'agent_wallet', ownerRef: agent.id, currency: input.currency }, ctx.now);
+    const funding = await ensureLedgerAccount(tx, { orgId: agent.orgId, type: 'test_funding', ownerRef: agent.orgId, currency: input.currency }, ctx.now);
+    const transferId = await postTransfer(tx, {
+      orgId: agent.orgId,
+      kind: 'top_up',
+      reference: newId('transfer'),
+      fromAccountId: funding.id,
+      toAccountId: wallet.id,
+      money: { amount: input.amount, currency: input.currency },
+      now: ctx.now,
+    });
+    const balances = await balancesOf(tx, agent.orgId, 'agent_wallet', agent.id);
+    const balance = balances.find((b) => b.currency === input.currency)?.balance ?? 0;
+    return { object: 'top_up' as const, transfer_id: transferId, agent_account_id: agent.id, amount: input.amount, currency: input.currency, balance };
+  });
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { App } from '../../http/app.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { errorResponses, idParam, listOf } from '../../http/common-schemas.ts';
+import { ApiKeyDtoSchema, LoginBodySchema, LoginResponseSchema, SignupBodySchema, SignupResponseSchema } from './auth.schemas.ts';
+import { createOrgApiKey, listKeys, login, revokeKey, signup } from './auth.service.ts';
+
+export async function authRoutes(app: App, appCtx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const credentialRoute = { public: true, idempotent: false, credentialEndpoint: true };
+
+  r.post('/auth/signup', {
+    config: credentialRoute,
+    schema: { tags: ['auth'], summary: 'Create a user, an organization and its secret key', security: [], body: SignupBodySchema, response: { 201: SignupResponseSchema, ...errorResponses } },
+  }, async (request, reply) => reply.status(201).send(await signup(appCtx.database, request.body, appCtx.clock())));
+
+  r.post('/auth/login', {
+    config: credentialRoute,
+    schema: { tags: ['auth'], summary: 'Exchange email and password for a session token', security: [], body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errorResponses } },
+  }, async (request) => login(appCtx.database, request.body.email, request.body.password, appCtx.config.jwtSecret, appCtx.clock()));
+
+  r.get('/api-keys', {
+    schema: { tags: ['auth'], summary: 'List the organization API keys (never the secrets)', response: { 200: listOf(ApiKeyDtoSchema), ...errorResponses } },
+  }, async (request) => listKeys(request.ctx));
+
+  r.post('/api-keys', {
+    config: { successStatus: 201 },
+    schema: { tags: ['auth'], summary: 'Create another organization secret key (shown once)', response: { 201: z.object({ api_key_id: z.string(), kind: z.literal('org'), api_key: z.string(), prefix: z.string() }), ...errorResponses } },
+  }, async (request, reply) => reply.status(201).send(await createOrgApiKey(request.ctx)));
+
+  r.post('/api-keys/:id/revoke', {
+    schema: { tags: ['auth'], summary: 'Revoke an API key at once', params: idParam('key'), response: { 200: z.object({ api_key_id: z.string(), revoked: z.boolean() }), ...errorResponses } },
+  }, async (request) => revokeKey(request.ctx, request.params.id));
+}

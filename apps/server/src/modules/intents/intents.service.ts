@@ -1,0 +1,82 @@
+import { DomainError } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { agentScope, assertCanWrite } from '../auth/principal.ts';
+import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
+import { requireVendor } from '../vendors/vendors.service.ts';
+import { findIntent, insertIntent, listIntents, setIntentStatus, type IntentRow, type IntentStatus } from './intents.repo.ts';
+
+export type { IntentRow, IntentStatus } from './intents.repo.ts';
+
+export function intentDto(row: IntentRow) {
+  return {
+    object: 'purchase_intent' as const,
+    intent_id: row.id,
+    id: row.id,
+    agent_account_id: row.agentAccountId,
+    vendor: row.vendor,
+    amount: row.amount,
+    currency: row.currency,
+    description: row.description,
+    metadata: row.metadata,
+    status: row.status,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+export interface CreateIntentInput {
+  vendor: string;
+  amount: number;
+  currency: string;
+  description?: string | undefined;
+  metadata?: Record<string, string> | undefined;
+  agent_account_id?: string | undefined;
+}
+
+export async function createIntent(ctx: RequestContext, input: CreateIntentInput) {
+  assertCanWrite(ctx.principal);
+  const agentAccountId = agentScope(ctx.principal) ?? input.agent_account_id;
+  if (!agentAccountId) throw new DomainError('validation_error', 'body.agent_account_id: required unless an agent key makes the request', { field: 'body.agent_account_id' });
+  const id = newId('intent');
+  return inTransaction(ctx, async (tx) => {
+    await getVisibleAgentAccount(tx, ctx, agentAccountId);
+    await requireVendor(tx, ctx.principal.orgId, input.vendor);
+    await insertIntent(tx, {
+      id,
+      orgId: ctx.principal.orgId,
+      agentAccountId,
+      vendor: input.vendor,
+      amount: input.amount,
+      currency: input.currency,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+      status: 'requires_mandate',
+      createdAt: ctx.now,
+    });
+    return intentDto((await findIntent(tx, ctx.principal.orgId, id))!);
+  });
+}
+
+/** Loads an intent the caller may see, optionally locking it for a state change. */
+export async function loadIntent(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<IntentRow> {
+  const row = await findIntent(db, ctx.principal.orgId, id, forUpdate);
+  const scope = agentScope(ctx.principal);
+  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  return row;
+}
+
+export async function moveIntent(db: Executor, id: string, status: IntentStatus) {
+  await setIntentStatus(db, id, status);
+}
+
+export async function getIntent(ctx: RequestContext, id: string) {
+  return intentDto(await loadIntent(ctx.db, ctx, id));
+}
+
+export async function listIntentsPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string) {
+  const rows = await listIntents(ctx.db, ctx.principal.orgId, limit, startingAfter, agentScope(ctx.principal) ?? agentAccountId);
+  return toPage(rows, limit, intentDto);
+}

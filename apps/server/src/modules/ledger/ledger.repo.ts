@@ -1,0 +1,53 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { schema, type Executor } from '@frameos/db';
+import type { Posting } from '@frameos/domain';
+
+const { ledgerAccounts, postings, transfers } = schema;
+
+export type LedgerAccountType = 'agent_wallet' | 'vendor_payable' | 'test_funding';
+
+export interface AccountKey {
+  orgId: string;
+  type: LedgerAccountType;
+  ownerRef: string;
+  currency: string;
+}
+
+export async function insertAccountIfMissing(db: Executor, id: string, key: AccountKey, allowNegative: boolean, now: Date): Promise<void> {
+  await db.insert(ledgerAccounts).values({ id, ...key, allowNegative, balance: 0, createdAt: now }).onConflictDoNothing();
+}
+
+export async function findAccount(db: Executor, key: AccountKey, forUpdate = false) {
+  const query = db
+    .select()
+    .from(ledgerAccounts)
+    .where(and(eq(ledgerAccounts.orgId, key.orgId), eq(ledgerAccounts.type, key.type), eq(ledgerAccounts.ownerRef, key.ownerRef), eq(ledgerAccounts.currency, key.currency)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function listAccountsOfOwner(db: Executor, orgId: string, type: LedgerAccountType, ownerRef: string) {
+  return db
+    .select()
+    .from(ledgerAccounts)
+    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.type, type), eq(ledgerAccounts.ownerRef, ownerRef)))
+    .orderBy(asc(ledgerAccounts.currency));
+}
+
+export async function insertTransfer(db: Executor, row: { id: string; orgId: string; kind: 'top_up' | 'payment'; reference: string; createdAt: Date }, lines: readonly Posting[]) {
+  await db.insert(transfers).values(row);
+  await db.insert(postings).values(lines.map((p) => ({ transferId: row.id, accountId: p.accountId, amount: p.amount, currency: p.currency })));
+}
+
+/** Balances change in account-id order so two transfers touching the same accounts cannot deadlock. */
+export async function applyBalanceChanges(db: Executor, lines: readonly Posting[]): Promise<void> {
+  const sorted = [...lines].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  for (const line of sorted) {
+    await db.update(ledgerAccounts).set({ balance: sql`${ledgerAccounts.balance} + ${line.amount}` }).where(eq(ledgerAccounts.id, line.accountId));
+  }
+}
+
+export async function findAccountsByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
+}

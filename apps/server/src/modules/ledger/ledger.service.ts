@@ -1,0 +1,55 @@
+import { assertBalancedPostings, buildTransferPostings, DomainError, type Money } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import { newId } from '../../lib/ids.ts';
+import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwner, type AccountKey } from './ledger.repo.ts';
+
+export type { AccountKey, LedgerAccountType } from './ledger.repo.ts';
+
+/** Accounts that may go below zero: the test-mode source of funds mirrors money entering the system. */
+const MAY_GO_NEGATIVE = new Set(['test_funding']);
+
+export async function ensureLedgerAccount(db: Executor, key: AccountKey, now: Date) {
+  const existing = await findAccount(db, key);
+  if (existing) return existing;
+  await insertAccountIfMissing(db, newId('ledger_account'), key, MAY_GO_NEGATIVE.has(key.type), now);
+  const created = await findAccount(db, key);
+  if (!created) throw new Error('ledger account vanished after insert');
+  return created;
+}
+
+export async function lockLedgerAccount(db: Executor, key: AccountKey) {
+  return findAccount(db, key, true);
+}
+
+export interface TransferRequest {
+  orgId: string;
+  kind: 'top_up' | 'payment';
+  reference: string;
+  fromAccountId: string;
+  toAccountId: string;
+  money: Money;
+  now: Date;
+}
+
+/** Posts one balanced transfer: the postings, and the balance of each account, in the caller's transaction. */
+export async function postTransfer(db: Executor, request: TransferRequest): Promise<string> {
+  const lines = buildTransferPostings(request.fromAccountId, request.toAccountId, request.money);
+  assertBalancedPostings(lines);
+  const id = newId('transfer');
+  await insertTransfer(db, { id, orgId: request.orgId, kind: request.kind, reference: request.reference, createdAt: request.now }, lines);
+  try {
+    await applyBalanceChanges(db, lines);
+  } catch (err) {
+    // The CHECK constraint is the last line of defence against an overdraft the service did not catch.
+    if ((err as { code?: string; cause?: { code?: string } }).code === '23514' || (err as { cause?: { code?: string } }).cause?.code === '23514') {
+      throw new DomainError('insufficient_funds', 'The wallet balance is too low for this payment.');
+    }
+    throw err;
+  }
+  return id;
+}
+
+export async function balancesOf(db: Executor, orgId: string, type: AccountKey['type'], ownerRef: string) {
+  const rows = await listAccountsOfOwner(db, orgId, type, ownerRef);
+  return rows.map((r) => ({ currency: r.currency, balance: r.balance }));
+}

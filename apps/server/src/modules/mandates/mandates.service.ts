@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { buildMandateClaims, DomainError, evaluatePolicy, requiresApproval, signMandate, verifyMandate } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { agentScope, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
+import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
+import { loadIntent, moveIntent } from '../intents/intents.service.ts';
+import { loadPolicy } from '../policies/policies.service.ts';
+import { policyDaySpend } from '../spend/spend.service.ts';
+import { publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
+import { findMandate, insertMandate, listMandates, updateMandate, type MandateRow } from './mandates.repo.ts';
+import { assertDecidable, visibleStatus } from './mandate-state.ts';
+
+export { assertUsable } from './mandate-state.ts';
+export type { MandateRow } from './mandates.repo.ts';
+
+export const DEFAULT_MANDATE_TTL_SECONDS = 900;
+
+export function mandateDto(row: MandateRow, now: Date) {
+  return {
+    object: 'mandate' as const,
+    mandate_id: row.id,
+    id: row.id,
+    status: visibleStatus(row, now),
+    mandate: row.jws,
+    intent_id: row.intentId,
+    agent_account_id: row.agentAccountId,
+    policy_id: row.policyId,
+    policy_version: row.policyVersion,
+    vendor: row.vendor,
+    amount: row.amount,
+    currency: row.currency,
+    issued_at: row.issuedAt.toISOString(),
+    expires_at: row.expiresAt.toISOString(),
+    decided_at: row.decidedAt?.toISOString() ?? null,
+    used_at: row.usedAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+function throwViolation(violation: { reason: string; message: string }): never {
+  throw new DomainError('policy_violation', violation.message, { reason: violation.reason });
+}
+
+export async function createMandate(ctx: RequestContext, input: { intent_id: string; policy_id: string; ttl_seconds?: number | undefined }) {
+  assertCanWrite(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const intent = await loadIntent(tx, ctx, input.intent_id, true);
+    if (intent.status !== 'requires_mandate') throw new DomainError('intent_not_mandatable', `The purchase intent is ${intent.status}; it cannot get another mandate.`);
+    const policy = await loadPolicy(tx, ctx, input.policy_id);
+    if (policy.row.agentAccountId !== intent.agentAccountId) {
+      throw new DomainError('validation_error', 'body.policy_id: the policy belongs to another agent account', { field: 'body.policy_id' });
+    }
+    const agent = await getVisibleAgentAccount(tx, ctx, intent.agentAccountId);
+    const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
+    const verdict = evaluatePolicy(policy.rules, { vendor: intent.vendor, amount: intent.amount, currency: intent.currency, at: ctx.now, ip: ctx.ip, spentToday });
+    if (!verdict.ok) throwViolation(verdict);
+
+    const needsHuman = requiresApproval(agent.riskTier, intent.amount, policy.rules);
+    const id = newId('mandate');
+    const nonce = randomBytes(16).toString('base64url');
+    const claims = buildMandateClaims({
+      mandate_id: id,
+      intent_id: intent.id,
+      agent_account_id: intent.agentAccountId,
+      org_id: intent.orgId,
+      vendor: intent.vendor,
+      amount: intent.amount,
+      currency: intent.currency,
+      policy_id: policy.row.id,
+      policy_version: policy.row.currentVersion,
+      issuedAt: ctx.now,
+      ttlSeconds: input.ttl_seconds ?? DEFAULT_MANDATE_TTL_SECONDS,
+      nonce,
+    });
+    const jws = await signMandate(claims, ctx.app.signingKey);
+    await insertMandate(tx, {
+      id,
+      orgId: intent.orgId,
+      intentId: intent.id,
+      agentAccountId: intent.agentAccountId,
+      policyId: policy.row.id,
+      policyVersion: policy.row.currentVersion,
+      vendor: intent.vendor,
+      amount: intent.amount,
+      currency: intent.currency,
+      status: needsHuman ? 'pending_approval' : 'active',
+      jws,
+      nonce,
+      issuedAt: new Date(claims.iat * 1000),
+      expiresAt: new Date(claims.exp * 1000),
+      createdAt: ctx.now,
+    });
+    await moveIntent(tx, intent.id, needsHuman ? 'pending_approval' : 'mandated');
+    return mandateDto((await findMandate(tx, intent.orgId, id))!, ctx.now);
+  });
+}
+
+export async function loadMandate(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<MandateRow> {
+  const row = await findMandate(db, ctx.principal.orgId, id, forUpdate);
+  const scope = agentScope(ctx.principal);
+  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Mandate ${id} not found`);
+  return row;
+}
+
+/** Defence in depth: the stored JWS must still verify and say what the row says. */
+export async function assertMandateSignature(db: Executor, row: MandateRow, now: Date): Promise<void> {
+  const keys = await publicSigningKeys(db, now);
+  // Expiry is judged by the caller with a precise error; here only integrity counts.
+  const claims = await verifyMandate(row.jws, keys, new Date(row.issuedAt.getTime()));
+  if (claims.mandate_id !== row.id || claims.amount !== row.amount || claims.currency !== row.currency || claims.vendor !== row.vendor || claims.agent_account_id !== row.agentAccountId) {
+    throw new DomainError('mandate_invalid', 'The mandate does not match its signed claims.');
+  }
+}
+
+export async function markMandateUsed(db: Executor, id: string, now: Date) {
+  await updateMandate(db, id, { status: 'used', usedAt: now });
+}
+
+async function decide(ctx: RequestContext, id: string, decision: 'approve' | 'reject') {
+  assertCanApprove(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const row = await loadMandate(tx, ctx, id, true);
+    assertDecidable(row, ctx.now);
+    await updateMandate(tx, id, { status: decision === 'approve' ? 'active' : 'rejected', decidedBy: principalLabel(ctx.principal), decidedAt: ctx.now });
+    await moveIntent(tx, row.intentId, decision === 'approve' ? 'mandated' : 'canceled');
+    return mandateDto((await findMandate(tx, ctx.principal.orgId, id))!, ctx.now);
+  });
+}
+
+export const approveMandate = (ctx: RequestContext, id: string) => decide(ctx, id, 'approve');
+export const rejectMandate = (ctx: RequestContext, id: string) => decide(ctx, id, 'reject');
+
+export async function getMandate(ctx: RequestContext, id: string) {
+  return mandateDto(await loadMandate(ctx.db, ctx, id), ctx.now);
+}
+
+export async function listMandatesPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string) {
+  const rows = await listMandates(ctx.db, ctx.principal.orgId, limit, startingAfter, agentScope(ctx.principal) ?? agentAccountId);
+  return toPage(rows, limit, (r) => mandateDto(r, ctx.now));
+}

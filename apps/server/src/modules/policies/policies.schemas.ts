@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { PolicyRulesSchema, TimeWindowSchema } from '@frameos/domain';
+
+const PolicyMetaSchema = z.object({
+  agent_account_id: z.string().regex(/^aga_[0-9A-Z]{26}$/, 'must be an aga_… id'),
+  name: z.string().trim().min(1).max(120),
+});
+
+export const CreatePolicyBodySchema = z.intersection(PolicyMetaSchema, PolicyRulesSchema);
+
+/** Any subset of the rules (and the name); the result is validated as a whole and becomes a new version. */
+export const UpdatePolicyBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    currency: z.string().optional(),
+    vendor_allowlist: z.array(z.string()).optional(),
+    per_tx_cap: z.number().int().positive().optional(),
+    daily_limit: z.number().int().positive().optional(),
+    approval_threshold: z.number().int().positive().nullable().optional(),
+    time_window: TimeWindowSchema.nullable().optional(),
+    ip_allowlist: z.array(z.string()).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'send at least one field to change');
+
+export const PolicySchema = z
+  .object({
+    object: z.literal('policy'),
+    policy_id: z.string(),
+    id: z.string(),
+    agent_account_id: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .loose();

@@ -1,0 +1,92 @@
+import { DomainError, PolicyRulesSchema, type PolicyRules } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { agentScope, assertAdmin } from '../auth/principal.ts';
+import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
+import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, type PolicyRow } from './policies.repo.ts';
+
+export interface LoadedPolicy {
+  row: PolicyRow;
+  rules: PolicyRules;
+}
+
+function policyDto({ row, rules }: LoadedPolicy) {
+  return {
+    object: 'policy' as const,
+    policy_id: row.id,
+    id: row.id,
+    agent_account_id: row.agentAccountId,
+    name: row.name,
+    version: row.currentVersion,
+    currency: rules.currency,
+    vendor_allowlist: rules.vendor_allowlist,
+    per_tx_cap: rules.per_tx_cap,
+    daily_limit: rules.daily_limit,
+    approval_threshold: rules.approval_threshold ?? null,
+    time_window: rules.time_window ?? null,
+    ip_allowlist: rules.ip_allowlist ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function rulesOf(input: PolicyRules): PolicyRules {
+  return {
+    currency: input.currency,
+    vendor_allowlist: input.vendor_allowlist,
+    per_tx_cap: input.per_tx_cap,
+    daily_limit: input.daily_limit,
+    approval_threshold: input.approval_threshold ?? null,
+    time_window: input.time_window ?? null,
+    ip_allowlist: input.ip_allowlist ?? null,
+  };
+}
+
+/** Loads the policy's current version; with forUpdate the policy row is locked, serialising spend checks on it. */
+export async function loadPolicy(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<LoadedPolicy> {
+  const found = await findPolicyWithRules(db, ctx.principal.orgId, id, forUpdate);
+  const scope = agentScope(ctx.principal);
+  if (!found || (scope && found.policy.agentAccountId !== scope)) throw new DomainError('not_found', `Policy ${id} not found`);
+  return { row: found.policy, rules: found.rules as unknown as PolicyRules };
+}
+
+export async function createPolicy(ctx: RequestContext, input: PolicyRules & { agent_account_id: string; name: string }) {
+  assertAdmin(ctx.principal);
+  const id = newId('policy');
+  const rules = rulesOf(input);
+  return inTransaction(ctx, async (tx) => {
+    await getVisibleAgentAccount(tx, ctx, input.agent_account_id);
+    await insertPolicy(tx, { id, orgId: ctx.principal.orgId, agentAccountId: input.agent_account_id, name: input.name, currentVersion: 1, createdAt: ctx.now, updatedAt: ctx.now }, { ...rules });
+    return policyDto(await loadPolicy(tx, ctx, id));
+  });
+}
+
+export async function updatePolicy(ctx: RequestContext, id: string, changes: Partial<PolicyRules> & { name?: string | undefined }) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const current = await loadPolicy(tx, ctx, id, true);
+    const { name, ...ruleChanges } = changes;
+    const parsed = PolicyRulesSchema.safeParse({ ...current.rules, ...ruleChanges });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') ?? '';
+      throw new DomainError('validation_error', `body.${field}: ${issue?.message}`, { field: `body.${field}` });
+    }
+    const version = current.row.currentVersion + 1;
+    await insertPolicyVersion(tx, id, version, name ?? current.row.name, { ...rulesOf(parsed.data) }, ctx.now);
+    return policyDto(await loadPolicy(tx, ctx, id));
+  });
+}
+
+export async function getPolicy(ctx: RequestContext, id: string) {
+  return policyDto(await loadPolicy(ctx.db, ctx, id));
+}
+
+export async function listPoliciesPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string) {
+  const scope = agentScope(ctx.principal);
+  const rows = await listPolicies(ctx.db, ctx.principal.orgId, limit, startingAfter, scope ?? agentAccountId);
+  return toPage(rows.map((r) => ({ id: r.policy.id, loaded: { row: r.policy, rules: r.rules as unknown as PolicyRules } })), limit, (r) => policyDto(r.loaded));
+}

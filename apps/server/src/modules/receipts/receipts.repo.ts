@@ -1,0 +1,38 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { schema, type Executor } from '@frameos/db';
+
+const { receiptChains, receipts } = schema;
+export type ReceiptRow = typeof receipts.$inferSelect;
+
+/** Reserves the next seq of an agent's chain; the row lock is held until commit, so appends never interleave. */
+export async function advanceChain(db: Executor, agentAccountId: string): Promise<{ seq: number; prevHash: string } | null> {
+  const [row] = await db
+    .update(receiptChains)
+    .set({ lastSeq: sql`${receiptChains.lastSeq} + 1` })
+    .where(eq(receiptChains.agentAccountId, agentAccountId))
+    .returning({ seq: receiptChains.lastSeq, prevHash: receiptChains.headHash });
+  return row ?? null;
+}
+
+export async function insertReceipt(db: Executor, row: typeof receipts.$inferInsert) {
+  await db.insert(receipts).values(row);
+  await db.update(receiptChains).set({ headHash: row.hash }).where(eq(receiptChains.agentAccountId, row.agentAccountId));
+}
+
+export async function findReceipt(db: Executor, orgId: string, id: string): Promise<ReceiptRow | null> {
+  const [row] = await db.select().from(receipts).where(and(eq(receipts.orgId, orgId), eq(receipts.id, id)));
+  return row ?? null;
+}
+
+export async function listChainReceipts(db: Executor, orgId: string, agentAccountId: string, afterSeq: number, limit: number) {
+  return db
+    .select()
+    .from(receipts)
+    .where(and(eq(receipts.orgId, orgId), eq(receipts.agentAccountId, agentAccountId), gt(receipts.seq, afterSeq)))
+    .orderBy(asc(receipts.seq))
+    .limit(limit);
+}
+
+export async function listAllChains(db: Executor) {
+  return db.select().from(receiptChains).orderBy(asc(receiptChains.agentAccountId));
+}

@@ -1,0 +1,116 @@
+import { DomainError, GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptChain, type ChainReceipt } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { AppContext, RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { agentScope } from '../auth/principal.ts';
+import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
+import { advanceChain, findReceipt, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
+
+export type ReceiptEvent = 'payment.settled' | 'payment.pending' | 'payment.failed' | 'payment.refunded';
+
+export interface ReceiptFacts {
+  orgId: string;
+  agentAccountId: string;
+  event: ReceiptEvent;
+  payment: {
+    id: string;
+    mandateId: string;
+    intentId: string;
+    vendor: string;
+    rail: string;
+    amount: number;
+    currency: string;
+    status: string;
+    transferId: string | null;
+  };
+}
+
+/**
+ * Appends a receipt to the agent's chain inside the caller's transaction. The body is exactly what
+ * the API returns minus `hash` and `signature`; `hash` is SHA-256 over its RFC 8785 canonical JSON.
+ */
+export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signingKey'>, facts: ReceiptFacts, now: Date): Promise<ReceiptRow> {
+  const link = await advanceChain(db, facts.agentAccountId);
+  if (!link) throw new Error(`agent account ${facts.agentAccountId} has no receipt chain`);
+  const id = newId('receipt');
+  const body = {
+    object: 'receipt',
+    receipt_id: id,
+    org_id: facts.orgId,
+    agent_account_id: facts.agentAccountId,
+    seq: link.seq,
+    prev_hash: link.prevHash,
+    event: facts.event,
+    payment_id: facts.payment.id,
+    mandate_id: facts.payment.mandateId,
+    intent_id: facts.payment.intentId,
+    vendor: facts.payment.vendor,
+    rail: facts.payment.rail,
+    amount: facts.payment.amount,
+    currency: facts.payment.currency,
+    payment_status: facts.payment.status,
+    transfer_id: facts.payment.transferId,
+    created_at: now.toISOString(),
+    signing_kid: app.signingKey.kid,
+  };
+  const hash = receiptHash(body);
+  const row = { id, orgId: facts.orgId, agentAccountId: facts.agentAccountId, seq: link.seq, paymentId: facts.payment.id, body, hash, signature: signReceiptHash(hash, app.signingKey), createdAt: now };
+  await insertReceipt(db, row);
+  return row as ReceiptRow;
+}
+
+export function receiptDto(row: Pick<ReceiptRow, 'body' | 'hash' | 'signature'>) {
+  return { ...row.body, hash: row.hash, signature: row.signature } as Record<string, unknown> & { object: 'receipt'; receipt_id: string; seq: number; prev_hash: string; hash: string; signature: string };
+}
+
+export async function getReceipt(ctx: RequestContext, id: string) {
+  const row = await findReceipt(ctx.db, ctx.principal.orgId, id);
+  const scope = agentScope(ctx.principal);
+  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Receipt ${id} not found`);
+  return receiptDto(row);
+}
+
+export async function listReceiptsPage(ctx: RequestContext, agentAccountId: string, afterSeq: number, limit: number) {
+  await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
+  const rows = await listChainReceipts(ctx.db, ctx.principal.orgId, agentAccountId, afterSeq, limit + 1);
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  return { object: 'list' as const, data: page.map(receiptDto), has_more: hasMore, next_after_seq: hasMore && last ? last.seq : null };
+}
+
+const VERIFY_BATCH = 1000;
+
+/** Walks a whole chain in seq order, in batches, recomputing every hash and link. */
+export async function verifyChain(db: Executor, orgId: string, agentAccountId: string) {
+  let next = { seq: 1, prevHash: GENESIS_HASH };
+  let length = 0;
+  for (;;) {
+    const rows = await listChainReceipts(db, orgId, agentAccountId, next.seq - 1, VERIFY_BATCH);
+    if (rows.length === 0) break;
+    const result = verifyReceiptChain(rows.map((r) => receiptDto(r) as ChainReceipt), next);
+    if (!result.valid) return { valid: false, length: length + result.length, head_hash: result.head_hash, first_invalid_seq: result.first_invalid_seq };
+    length += result.length;
+    const last = rows.at(-1)!;
+    next = { seq: last.seq + 1, prevHash: last.hash };
+    if (rows.length < VERIFY_BATCH) break;
+  }
+  return { valid: true, length, head_hash: next.prevHash, first_invalid_seq: null };
+}
+
+export async function verifyReceiptsOf(ctx: RequestContext, agentAccountId: string) {
+  await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
+  return { agent_account_id: agentAccountId, ...(await verifyChain(ctx.db, ctx.principal.orgId, agentAccountId)) };
+}
+
+export async function verifyAllChains(db: Executor) {
+  const chains = await listAllChains(db);
+  const results = [];
+  for (const chain of chains) {
+    const result = await verifyChain(db, chain.orgId, chain.agentAccountId);
+    // The chain head must agree with the last receipt, or receipts were deleted from the end.
+    const headAgrees = result.length === chain.lastSeq && result.head_hash === chain.headHash;
+    results.push({ agent_account_id: chain.agentAccountId, org_id: chain.orgId, ...result, valid: result.valid && headAgrees, first_invalid_seq: result.first_invalid_seq ?? (headAgrees ? null : result.length + 1) });
+  }
+  return results;
+}

@@ -1,0 +1,46 @@
+import { DomainError } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { isUniqueViolation } from '../auth/auth.service.ts';
+import { assertAdmin } from '../auth/principal.ts';
+import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';
+import type { Rail } from './vendors.schemas.ts';
+
+/** Rails this build can settle on. The others are modelled and arrive with their adapters. */
+export const CONFIGURED_RAILS: ReadonlySet<Rail> = new Set(['ledger']);
+
+export function vendorDto(row: VendorRow) {
+  return { object: 'vendor' as const, id: row.id, vendor_id: row.vendorId, name: row.name, rail: row.rail as Rail, settings: row.settings, created_at: row.createdAt.toISOString() };
+}
+
+export async function createVendor(ctx: RequestContext, input: { vendor_id: string; name: string; rail: Rail; settings?: Record<string, string | number | boolean> | undefined }) {
+  assertAdmin(ctx.principal);
+  if (!CONFIGURED_RAILS.has(input.rail)) throw new DomainError('rail_not_configured', `The ${input.rail} rail is not configured on this server`);
+  const id = newId('vendor');
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      await insertVendor(tx, { id, orgId: ctx.principal.orgId, vendorId: input.vendor_id, name: input.name, rail: input.rail, settings: input.settings ?? {}, createdAt: ctx.now });
+      return vendorDto((await findVendorBySlug(tx, ctx.principal.orgId, input.vendor_id))!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DomainError('vendor_exists', `A vendor with vendor_id ${input.vendor_id} already exists`);
+    throw err;
+  }
+}
+
+export async function requireVendor(db: Executor, orgId: string, vendorId: string): Promise<VendorRow> {
+  const row = await findVendorBySlug(db, orgId, vendorId);
+  if (!row) throw new DomainError('not_found', `Vendor ${vendorId} not found`);
+  return row;
+}
+
+export async function getVendor(ctx: RequestContext, vendorId: string) {
+  return vendorDto(await requireVendor(ctx.db, ctx.principal.orgId, vendorId));
+}
+
+export async function listVendorsPage(ctx: RequestContext, limit: number, startingAfter?: string) {
+  return toPage(await listVendors(ctx.db, ctx.principal.orgId, limit, startingAfter), limit, vendorDto);
+}
