@@ -21,11 +21,21 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
     trustProxy: appCtx.config.trustProxy,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     requestIdHeader: false,
-    disableRequestLogging: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // POSTs without a body (approve, reject) are fine even when the client still sends a JSON content type.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('invalid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+    }
+  });
   // Responses are documented by their Zod schemas but written with JSON.stringify, so the bytes an
   // idempotent replay returns are exactly the bytes the first call returned.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

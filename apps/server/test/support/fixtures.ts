@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from './test-app.ts';
+
+export interface OrgFixture {
+  orgId: string;
+  userId: string;
+  orgKey: string;
+  email: string;
+  password: string;
+}
+
+export async function signupOrg(t: TestApp, name = 'Test Org'): Promise<OrgFixture> {
+  const email = `owner-${randomUUID()}@example.com`;
+  const password = 'correct horse battery staple';
+  const res = await t.request('POST', '/auth/signup', { body: { email, password, org_name: name } });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  return { orgId: res.body.org_id, userId: res.body.user_id, orgKey: res.body.api_key, email, password };
+}
+
+export async function loginToken(t: TestApp, email: string, password: string): Promise<string> {
+  const res = await t.request('POST', '/auth/login', { body: { email, password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+  return res.body.token;
+}
+
+export interface AgentFixture {
+  agentId: string;
+  agentKey: string;
+  policyId: string;
+}
+
+export interface AgentSetup {
+  riskTier?: 'LOW' | 'MEDIUM' | 'HIGH';
+  balance?: number;
+  currency?: string;
+  vendor?: string;
+  policy?: Record<string, unknown>;
+}
+
+/** An agent account with a funded wallet, a ledger vendor and a policy allowing it. */
+export async function setupAgent(t: TestApp, org: OrgFixture, setup: AgentSetup = {}): Promise<AgentFixture> {
+  const currency = setup.currency ?? 'INR';
+  const vendor = setup.vendor ?? 'acme_api';
+  const agent = await t.request('POST', '/agent-accounts', { token: org.orgKey, body: { name: 'agent', risk_tier: setup.riskTier ?? 'LOW' } });
+  if (agent.status !== 201) throw new Error(`agent failed: ${agent.text}`);
+  const existing = await t.request('GET', `/vendors/${vendor}`, { token: org.orgKey });
+  if (existing.status === 404) {
+    const v = await t.request('POST', '/vendors', { token: org.orgKey, body: { vendor_id: vendor, name: vendor, rail: 'ledger' } });
+    if (v.status !== 201) throw new Error(`vendor failed: ${v.text}`);
+  }
+  if ((setup.balance ?? 100_000) > 0) {
+    const top = await t.request('POST', `/agent-accounts/${agent.body.id}/top-ups`, { token: org.orgKey, body: { amount: setup.balance ?? 100_000, currency } });
+    if (top.status !== 201) throw new Error(`top-up failed: ${top.text}`);
+  }
+  const policy = await t.request('POST', '/policies', {
+    token: org.orgKey,
+    body: { agent_account_id: agent.body.id, name: 'p', currency, vendor_allowlist: [vendor], per_tx_cap: 50_000, daily_limit: 200_000, ...setup.policy },
+  });
+  if (policy.status !== 201) throw new Error(`policy failed: ${policy.text}`);
+  return { agentId: agent.body.id, agentKey: agent.body.api_key, policyId: policy.body.id };
+}
+
+export async function createIntent(t: TestApp, agent: AgentFixture, body: Record<string, unknown> = {}) {
+  return t.request('POST', '/purchase-intents', { token: agent.agentKey, body: { vendor: 'acme_api', amount: 19_900, currency: 'INR', ...body } });
+}
+
+export async function issueMandate(t: TestApp, agent: AgentFixture, intentBody: Record<string, unknown> = {}, mandateBody: Record<string, unknown> = {}) {
+  const intent = await createIntent(t, agent, intentBody);
+  if (intent.status !== 201) throw new Error(`intent failed: ${intent.text}`);
+  return t.request('POST', '/mandates', { token: agent.agentKey, body: { intent_id: intent.body.id, policy_id: agent.policyId, ...mandateBody } });
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { generateSigningSeed } from '@frameos/domain';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createAppContext } from '../../src/lib/bootstrap.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import type { AppContext } from '../../src/lib/context.ts';
+import { buildApp, type App } from '../../src/http/app.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export interface TestClock {
+  now: () => Date;
+  set: (d: Date) => void;
+  advance: (ms: number) => void;
+}
+
+export function testClock(start = new Date()): TestClock {
+  let current = start.getTime();
+  return { now: () => new Date(current), set: (d) => (current = d.getTime()), advance: (ms) => (current += ms) };
+}
+
+export interface TestApp {
+  app: App;
+  appCtx: AppContext;
+  clock: TestClock;
+  request: (method: string, url: string, options?: RequestOptions) => Promise<TestResponse>;
+  close: () => Promise<void>;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Defaults to a fresh random key on POST; pass null to send none. */
+  idempotencyKey?: string | null;
+  headers?: Record<string, string>;
+  rawBody?: string;
+  ip?: string;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: LightMyRequestResponse['headers'];
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are inspected field by field
+  text: string;
+}
+
+export async function startTestApp(options: { env?: Record<string, string>; clock?: TestClock } = {}): Promise<TestApp> {
+  const testDb = await createTestDatabase();
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    MANDATE_SIGN_KEY: generateSigningSeed(),
+    JWT_SECRET: `test-secret-${randomUUID()}-${randomUUID()}`,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const clock = options.clock ?? testClock();
+  const appCtx = await createAppContext(config, { database: testDb.database, clock: clock.now, log: createLogger(config.logLevel) });
+  const app = await buildApp(appCtx);
+  await app.ready();
+
+  const request = async (method: string, url: string, opts: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (method === 'POST' && opts.idempotencyKey !== null) headers['idempotency-key'] = opts.idempotencyKey ?? randomUUID();
+    let payload: string | undefined;
+    if (opts.rawBody !== undefined) payload = opts.rawBody;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await app.inject({ method: method as 'GET', url, headers, payload, remoteAddress: opts.ip ?? '127.0.0.1' });
+    let body: unknown = undefined;
+    try {
+      body = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body, text: res.body };
+  };
+
+  return {
+    app,
+    appCtx,
+    clock,
+    request,
+    close: async () => {
+      await app.close();
+      await testDb.drop();
+    },
+  };
+}
