@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
 });
 
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   authRateLimitPerMinute: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Seed demo data at start: on by default outside production, never in production. */
+  seedDemoData: boolean;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
+    seedDemoData: e.NODE_ENV !== 'production' && (e.SEED_DEMO_DATA ?? 'true') === 'true',
   };
 }
 

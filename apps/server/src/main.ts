@@ -18,7 +18,7 @@ async function main() {
   log.info({ database: appCtx.database.kind, role, env: config.env }, 'FrameOS starting');
 
   // Demo data makes `npm start` useful on its own; production never seeds by itself.
-  if (config.env !== 'production' && role !== 'worker') {
+  if (config.seedDemoData && role !== 'worker') {
     const demo = await ensureDemoData(appCtx);
     printDemoCredentials(demo, config.port);
   }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildMandateClaims, signMandate } from '@frameos/domain';
+import { buildMandateClaims, DomainError, signMandate } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
 import type { AppContext, RequestContext } from '../lib/context.ts';
 import { newId } from '../lib/ids.ts';
@@ -44,7 +44,14 @@ export async function ensureDemoData(appCtx: AppContext): Promise<DemoCredential
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
     return { email: DEMO_EMAIL, password: DEMO_PASSWORD, note: 'Demo data exists; its API keys were printed when it was first seeded.' };
   }
-  const creds = await seedDemoData(appCtx);
+  let creds: DemoCredentials;
+  try {
+    creds = await seedDemoData(appCtx);
+  } catch (err) {
+    // Another process seeded at the same moment (several servers starting on one database).
+    if (err instanceof DomainError && err.code === 'email_taken') return { email: DEMO_EMAIL, password: DEMO_PASSWORD, note: 'Demo data was seeded by another process.' };
+    throw err;
+  }
   mkdirSync(appCtx.config.dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
   return creds;
