@@ -53,6 +53,8 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'silent',
+    // CI runs the suite a second time with rate limits kept in Redis.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.env,
   });
   const clock = options.clock ?? testClock();
