@@ -90,6 +90,11 @@ describe('evaluatePolicy', () => {
     });
 
     it('refuses a request whose IP is unknown when the policy lists IPs', () => {
+      expect(evaluatePolicy(withIps, { ...check, ip: undefined })).toEqual({
+        ok: false,
+        reason: 'ip_not_allowed',
+        message: "the policy has an IP allowlist but the request's IP is unknown",
+      });
       expect(reasonOf(withIps, { ip: undefined })).toBe('ip_not_allowed');
       expect(reasonOf(withIps, { ip: null })).toBe('ip_not_allowed');
       expect(reasonOf(withIps, { ip: '' })).toBe('ip_not_allowed');

@@ -77,6 +77,12 @@ describe('ipAllowed', () => {
       expect(ipAllowed('10.1.2.3', ['::ffff:10.1.2.3'])).toBe(true);
       expect(ipAllowed('10.9.9.9', ['::ffff:10.0.0.0/104'])).toBe(true);
       expect(ipAllowed('11.0.0.0', ['::ffff:10.0.0.0/104'])).toBe(false);
+      expect(ipAllowed('203.0.113.9', ['::ffff:0:0/96'])).toBe(true);
+    });
+
+    it('lets an IPv6 range that contains the mapped block (such as ::/0) admit IPv4 clients', () => {
+      expect(ipAllowed('203.0.113.9', ['::/0'])).toBe(true);
+      expect(ipAllowed('203.0.113.9', ['2001:db8::/32'])).toBe(false);
     });
   });
 
