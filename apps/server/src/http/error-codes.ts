@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   mandate_not_pending: { status: 409, message: 'The mandate is not waiting for approval.' },
   intent_not_mandatable: { status: 409, message: 'The purchase intent already has a mandate or is closed.' },
   idempotency_key_in_use: { status: 409, message: 'A request with this Idempotency-Key is still in progress.' },
+  last_owner: { status: 409, message: 'An organization must keep at least one owner.' },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
   vendor_exists: { status: 409, message: 'A vendor with this vendor_id already exists.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },

@@ -3,6 +3,7 @@ import type { AppContext } from '../lib/context.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
 import { signingKeyRoutes } from '../modules/signing-keys/signing-keys.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { memberRoutes } from '../modules/members/members.routes.ts';
 import { agentAccountRoutes } from '../modules/agent-accounts/agent-accounts.routes.ts';
 import { vendorRoutes } from '../modules/vendors/vendors.routes.ts';
 import { policyRoutes } from '../modules/policies/policies.routes.ts';
@@ -15,6 +16,7 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await healthRoutes(app, appCtx);
   await signingKeyRoutes(app, appCtx);
   await authRoutes(app, appCtx);
+  await memberRoutes(app);
   await agentAccountRoutes(app);
   await vendorRoutes(app);
   await policyRoutes(app);

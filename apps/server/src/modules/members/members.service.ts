@@ -1,0 +1,75 @@
+import { DomainError } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { hashPassword } from '../auth/password.ts';
+import { isUniqueViolation } from '../auth/auth.service.ts';
+import { assertAdmin, type Principal, type Role } from '../auth/principal.ts';
+import { deleteMember, findMember, insertMember, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+function memberDto(row: MemberRow) {
+  return { object: 'member' as const, user_id: row.userId, email: row.email, role: row.role, created_at: row.createdAt.toISOString() };
+}
+
+/** Only an owner (or the org key) may create, promote to or demote from `owner`. */
+function assertMayGrant(p: Principal, role: Role) {
+  if (role === 'owner' && p.type === 'user' && p.role !== 'owner') throw new DomainError('forbidden', 'Only an owner can grant or take away the owner role.');
+}
+
+async function assertNotLastOwner(db: Executor, orgId: string, userId: string) {
+  const owners = await lockOwners(db, orgId);
+  if (owners.length === 1 && owners[0]?.userId === userId) throw new DomainError('last_owner', 'An organization must keep at least one owner.');
+}
+
+export async function addMember(ctx: RequestContext, input: { email: string; password: string; role: Role }) {
+  assertAdmin(ctx.principal);
+  assertMayGrant(ctx.principal, input.role);
+  const passwordHash = await hashPassword(input.password);
+  const userId = newId('user');
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      await insertMember(tx, { id: userId, email: input.email, passwordHash }, ctx.principal.orgId, input.role, ctx.now);
+      return memberDto((await findMember(tx, ctx.principal.orgId, userId))!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DomainError('email_taken', 'An account with this email already exists.');
+    throw err;
+  }
+}
+
+export async function changeMemberRole(ctx: RequestContext, userId: string, role: Role) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const member = await findMember(tx, ctx.principal.orgId, userId, true);
+    if (!member) throw new DomainError('not_found', `Member ${userId} not found`);
+    assertMayGrant(ctx.principal, role);
+    if (member.role === 'owner') {
+      assertMayGrant(ctx.principal, 'owner');
+      if (role !== 'owner') await assertNotLastOwner(tx, ctx.principal.orgId, userId);
+    }
+    await setMemberRole(tx, ctx.principal.orgId, userId, role);
+    return memberDto((await findMember(tx, ctx.principal.orgId, userId))!);
+  });
+}
+
+export async function removeMember(ctx: RequestContext, userId: string) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const member = await findMember(tx, ctx.principal.orgId, userId, true);
+    if (!member) throw new DomainError('not_found', `Member ${userId} not found`);
+    if (member.role === 'owner') {
+      assertMayGrant(ctx.principal, 'owner');
+      await assertNotLastOwner(tx, ctx.principal.orgId, userId);
+    }
+    await deleteMember(tx, ctx.principal.orgId, userId);
+    return { user_id: userId, removed: true };
+  });
+}
+
+export async function listMembersPage(ctx: RequestContext) {
+  const rows = await listMembers(ctx.db, ctx.principal.orgId);
+  return { object: 'list' as const, data: rows.map(memberDto), has_more: false, next_cursor: null };
+}
