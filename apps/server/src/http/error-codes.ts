@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   idempotency_key_missing: { status: 400, message: 'An Idempotency-Key header is required on this request.' },
   invalid_amount: { status: 400, message: 'The amount must be a positive integer in minor units.' },
   invalid_currency: { status: 400, message: 'The currency is not an ISO 4217 code.' },
+  currency_mismatch: { status: 400, message: 'The amounts are in different currencies.' },
+  invalid_timezone: { status: 400, message: 'The time zone is not a valid IANA zone.' },
   amount_overflow: { status: 400, message: 'The amount is too large.' },
   rail_not_configured: { status: 400, message: 'The rail is not configured on this server.' },
   insufficient_funds: { status: 402, message: 'The wallet balance is too low for this payment.' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningSeed } from '@frameos/domain';
 import type { LightMyRequestResponse } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createAppContext } from '../../src/lib/bootstrap.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -44,8 +45,18 @@ export interface TestResponse {
   text: string;
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; clock?: TestClock } = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase();
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: TestClock;
+  /** Where log lines go (set LOG_LEVEL in env too; tests run silent by default). */
+  log?: DestinationStream;
+  /** Run a second app (another "process") on the database of an existing one; closing it leaves the database alone. */
+  sharedWith?: TestApp;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.sharedWith?.appCtx.database;
+  const testDb = shared ? { database: shared, drop: async () => undefined } : await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     MANDATE_SIGN_KEY: generateSigningSeed(),
@@ -58,7 +69,7 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     ...options.env,
   });
   const clock = options.clock ?? testClock();
-  const appCtx = await createAppContext(config, { database: testDb.database, clock: clock.now, log: createLogger(config.logLevel) });
+  const appCtx = await createAppContext(config, { database: testDb.database, clock: clock.now, log: createLogger(config.logLevel, options.log) });
   const app = await buildApp(appCtx);
   await app.ready();
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose';
 import { buildMandateClaims, DomainError, evaluatePolicy, requiresApproval, signMandate, verifyMandate } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
@@ -10,7 +11,7 @@ import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service
 import { loadIntent, moveIntent } from '../intents/intents.service.ts';
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
-import { publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
+import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
 import { findMandate, insertMandate, listMandates, updateMandate, type MandateRow } from './mandates.repo.ts';
 import { assertDecidable, visibleStatus } from './mandate-state.ts';
 
@@ -107,10 +108,11 @@ export async function loadMandate(db: Executor, ctx: RequestContext, id: string,
 }
 
 /** Defence in depth: the stored JWS must still verify and say what the row says. */
-export async function assertMandateSignature(db: Executor, row: MandateRow, now: Date): Promise<void> {
-  const keys = await publicSigningKeys(db, now);
+export async function assertMandateSignature(db: Executor, ctx: RequestContext, row: MandateRow): Promise<void> {
+  const kid = decodeProtectedHeader(row.jws).kid;
+  if (!kid || !(await hasPublishedKid(ctx.app, db, kid))) throw new DomainError('mandate_invalid', 'The mandate was signed by an unknown key.');
   // Expiry is judged by the caller with a precise error; here only integrity counts.
-  const claims = await verifyMandate(row.jws, keys, new Date(row.issuedAt.getTime()));
+  const claims = await verifyMandate(row.jws, await publicSigningKeys(ctx.app, db), new Date(row.issuedAt.getTime()));
   if (claims.mandate_id !== row.id || claims.amount !== row.amount || claims.currency !== row.currency || claims.vendor !== row.vendor || claims.agent_account_id !== row.agentAccountId) {
     throw new DomainError('mandate_invalid', 'The mandate does not match its signed claims.');
   }

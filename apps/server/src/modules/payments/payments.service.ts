@@ -45,7 +45,7 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
   return inTransaction(ctx, async (tx) => {
     const mandate = await loadMandate(tx, ctx, mandateId, true);
     assertUsable(mandate, ctx.now);
-    await assertMandateSignature(tx, mandate, ctx.now);
+    await assertMandateSignature(tx, ctx, mandate);
 
     const policy = await loadPolicy(tx, ctx, mandate.policyId, true);
     const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);

@@ -36,3 +36,8 @@ export async function listChainReceipts(db: Executor, orgId: string, agentAccoun
 export async function listAllChains(db: Executor) {
   return db.select().from(receiptChains).orderBy(asc(receiptChains.agentAccountId));
 }
+
+export async function findChain(db: Executor, orgId: string, agentAccountId: string) {
+  const [row] = await db.select().from(receiptChains).where(and(eq(receiptChains.orgId, orgId), eq(receiptChains.agentAccountId, agentAccountId)));
+  return row ?? null;
+}

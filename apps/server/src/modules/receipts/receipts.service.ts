@@ -1,10 +1,12 @@
-import { DomainError, GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptChain, type ChainReceipt } from '@frameos/domain';
+import type { JWK } from 'jose';
+import { DomainError, GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptChain, verifyReceiptSignature, type ChainReceipt } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { agentScope } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
-import { advanceChain, findReceipt, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
+import { allPublishedKeys, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
+import { advanceChain, findChain, findReceipt, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
 
 export type ReceiptEvent = 'payment.settled' | 'payment.pending' | 'payment.failed' | 'payment.refunded';
 
@@ -81,15 +83,26 @@ export async function listReceiptsPage(ctx: RequestContext, agentAccountId: stri
 
 const VERIFY_BATCH = 1000;
 
-/** Walks a whole chain in seq order, in batches, recomputing every hash and link. */
-export async function verifyChain(db: Executor, orgId: string, agentAccountId: string) {
+/** The first receipt whose signature does not verify against the published key it names. */
+function firstBadSignature(rows: ReceiptRow[], keys: JWK[]): number | null {
+  for (const row of rows) {
+    const jwk = keys.find((k) => k.kid === row.body.signing_kid);
+    if (!jwk || !verifyReceiptSignature(row.hash, row.signature, jwk)) return row.seq;
+  }
+  return null;
+}
+
+/** Walks a whole chain in seq order, in batches, recomputing every hash, link and signature. */
+export async function verifyChain(db: Executor, keys: JWK[], orgId: string, agentAccountId: string) {
   let next = { seq: 1, prevHash: GENESIS_HASH };
   let length = 0;
   for (;;) {
     const rows = await listChainReceipts(db, orgId, agentAccountId, next.seq - 1, VERIFY_BATCH);
     if (rows.length === 0) break;
     const result = verifyReceiptChain(rows.map((r) => receiptDto(r) as ChainReceipt), next);
-    if (!result.valid) return { valid: false, length: length + result.length, head_hash: result.head_hash, first_invalid_seq: result.first_invalid_seq };
+    const badSignature = firstBadSignature(rows, keys);
+    const firstInvalid = [result.first_invalid_seq, badSignature].filter((s): s is number => s !== null).sort((a, b) => a - b)[0] ?? null;
+    if (firstInvalid !== null) return { valid: false, length: length + result.length, head_hash: result.head_hash, first_invalid_seq: firstInvalid };
     length += result.length;
     const last = rows.at(-1)!;
     next = { seq: last.seq + 1, prevHash: last.hash };
@@ -98,19 +111,27 @@ export async function verifyChain(db: Executor, orgId: string, agentAccountId: s
   return { valid: true, length, head_hash: next.prevHash, first_invalid_seq: null };
 }
 
+type ChainHead = { orgId: string; agentAccountId: string; lastSeq: number; headHash: string };
+
+/** Verifies the receipts and that the chain head agrees with the last one (or receipts were cut off the end). */
+async function verifyAgainstHead(db: Executor, keys: JWK[], chain: ChainHead) {
+  const result = await verifyChain(db, keys, chain.orgId, chain.agentAccountId);
+  const headAgrees = result.length === chain.lastSeq && result.head_hash === chain.headHash;
+  return { ...result, valid: result.valid && headAgrees, first_invalid_seq: result.first_invalid_seq ?? (headAgrees ? null : result.length + 1) };
+}
+
 export async function verifyReceiptsOf(ctx: RequestContext, agentAccountId: string) {
   await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
-  return { agent_account_id: agentAccountId, ...(await verifyChain(ctx.db, ctx.principal.orgId, agentAccountId)) };
+  const chain = await findChain(ctx.db, ctx.principal.orgId, agentAccountId);
+  if (!chain) throw new DomainError('not_found', `Agent account ${agentAccountId} not found`);
+  return { agent_account_id: agentAccountId, ...(await verifyAgainstHead(ctx.db, await publicSigningKeys(ctx.app), chain)) };
 }
 
 export async function verifyAllChains(db: Executor) {
-  const chains = await listAllChains(db);
+  const keys = await allPublishedKeys(db);
   const results = [];
-  for (const chain of chains) {
-    const result = await verifyChain(db, chain.orgId, chain.agentAccountId);
-    // The chain head must agree with the last receipt, or receipts were deleted from the end.
-    const headAgrees = result.length === chain.lastSeq && result.head_hash === chain.headHash;
-    results.push({ agent_account_id: chain.agentAccountId, org_id: chain.orgId, ...result, valid: result.valid && headAgrees, first_invalid_seq: result.first_invalid_seq ?? (headAgrees ? null : result.length + 1) });
+  for (const chain of await listAllChains(db)) {
+    results.push({ agent_account_id: chain.agentAccountId, org_id: chain.orgId, ...(await verifyAgainstHead(db, keys, chain)) });
   }
   return results;
 }

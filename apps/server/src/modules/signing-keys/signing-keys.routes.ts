@@ -13,6 +13,6 @@ export async function signingKeyRoutes(app: App, appCtx: AppContext) {
     },
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
-    return jwks(appCtx.database.db);
+    return jwks(appCtx);
   });
 }

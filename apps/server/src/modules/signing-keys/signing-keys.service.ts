@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Executor } from '@frameos/db';
 import type { SigningKey } from '@frameos/domain';
+import type { AppContext } from '../../lib/context.ts';
 import { listSigningKeys, upsertSigningKey } from './signing-keys.repo.ts';
 
 /**
@@ -12,19 +13,33 @@ export async function publishSigningKey(db: Executor, key: SigningKey, now: Date
 }
 
 const CACHE_MS = 30_000;
-let cache: { at: number; keys: JWK[] } | null = null;
+const caches = new WeakMap<AppContext, { at: number; keys: JWK[] }>();
 
-export async function publicSigningKeys(db: Executor, now: Date = new Date()): Promise<JWK[]> {
-  if (cache && now.getTime() - cache.at < CACHE_MS) return cache.keys;
+/**
+ * Published keys, cached briefly per app. `fresh` bypasses the cache (a kid we have not seen yet).
+ * Callers inside a transaction pass it as `db`: on PGlite a query outside it would wait for it forever.
+ */
+export async function publicSigningKeys(app: AppContext, db: Executor = app.database.db, options: { fresh?: boolean } = {}): Promise<JWK[]> {
+  const now = Date.now();
+  const cached = caches.get(app);
+  if (cached && !options.fresh && now - cached.at < CACHE_MS) return cached.keys;
   const rows = await listSigningKeys(db);
-  cache = { at: now.getTime(), keys: rows.map((r) => r.publicJwk as JWK) };
-  return cache.keys;
+  const keys = rows.map((r) => r.publicJwk as JWK);
+  caches.set(app, { at: now, keys });
+  return keys;
 }
 
-export function forgetCachedSigningKeys(): void {
-  cache = null;
+/** Finds a key by kid, reloading once when another process has just published a new one. */
+export async function hasPublishedKid(app: AppContext, db: Executor, kid: string): Promise<boolean> {
+  if ((await publicSigningKeys(app, db)).some((k) => k.kid === kid)) return true;
+  return (await publicSigningKeys(app, db, { fresh: true })).some((k) => k.kid === kid);
 }
 
-export async function jwks(db: Executor) {
-  return { keys: await publicSigningKeys(db) };
+export async function jwks(app: AppContext) {
+  return { keys: await publicSigningKeys(app) };
+}
+
+/** Every published key, uncached: for offline tools such as `npm run receipts:verify`. */
+export async function allPublishedKeys(db: Executor): Promise<JWK[]> {
+  return (await listSigningKeys(db)).map((r) => r.publicJwk as JWK);
 }
