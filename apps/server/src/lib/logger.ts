@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Anything that could carry a credential is removed before a log line is written. */
 export const REDACT_PATHS = [
@@ -16,7 +16,8 @@ export const REDACT_PATHS = [
   '*.JWT_SECRET',
 ];
 
-export function createLogger(level: string): Logger {
+/** Writes to stdout unless a destination is given (tests capture the log text to check redaction). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -24,5 +25,5 @@ export function createLogger(level: string): Logger {
       // No stack traces in logs: type, message and code are enough to find the line, and a stack can carry data.
       err: (err: Error & { code?: string }) => ({ type: err?.name, message: err?.message, code: err?.code }),
     },
-  });
+  }, destination);
 }

@@ -69,3 +69,32 @@ export async function issueMandate(t: TestApp, agent: AgentFixture, intentBody: 
   if (intent.status !== 201) throw new Error(`intent failed: ${intent.text}`);
   return t.request('POST', '/mandates', { token: agent.agentKey, body: { intent_id: intent.body.id, policy_id: agent.policyId, ...mandateBody } });
 }
+
+/** The id of an agent account's (first) key, as GET /api-keys lists it: creating the account shows only the secret. */
+export async function agentKeyId(t: TestApp, org: OrgFixture, agentAccountId: string): Promise<string> {
+  const keys = await t.request('GET', '/api-keys', { token: org.orgKey });
+  const key = keys.body.data.find((k: { agent_account_id: string | null }) => k.agent_account_id === agentAccountId);
+  if (!key) throw new Error(`no key listed for ${agentAccountId}: ${keys.text}`);
+  return key.api_key_id;
+}
+
+export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+/** A session of another person whom the owner added to `org` with `role` (POST /members, then login). */
+export async function memberSession(t: TestApp, org: OrgFixture, role: MemberRole): Promise<string> {
+  const owner = await loginToken(t, org.email, org.password);
+  const email = `${role}-${randomUUID()}@example.com`;
+  const password = 'a long enough password';
+  const res = await t.request('POST', '/members', { token: owner, body: { email, password, role } });
+  if (res.status !== 201) throw new Error(`adding a member failed: ${res.status} ${res.text}`);
+  return loginToken(t, email, password);
+}
+
+/** An intent with a mandate executed to a settled payment. */
+export async function settledPayment(t: TestApp, agent: AgentFixture, intentBody: Record<string, unknown> = {}) {
+  const mandate = await issueMandate(t, agent, intentBody);
+  if (mandate.status !== 201) throw new Error(`mandate failed: ${mandate.text}`);
+  const executed = await t.request('POST', '/execute', { token: agent.agentKey, body: { mandate_id: mandate.body.mandate_id } });
+  if (executed.status !== 200) throw new Error(`execute failed: ${executed.text}`);
+  return { mandate: mandate.body, payment: executed.body };
+}

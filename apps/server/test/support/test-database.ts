@@ -10,7 +10,7 @@ export async function createTestDatabase(): Promise<{ database: Database; url: s
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) {
     const database = await createDb({ url: 'memory://' });
-    return { database, url: 'memory://', drop: () => database.close() };
+    return { database, url: 'memory://', drop: () => closeOnce(database) };
   }
   const name = `frameos_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -24,11 +24,20 @@ export async function createTestDatabase(): Promise<{ database: Database; url: s
     database,
     url: url.toString(),
     drop: async () => {
-      await database.close();
+      await closeOnce(database);
       const cleaner = new pg.Client({ connectionString: serverUrl });
       await cleaner.connect();
       await cleaner.query(`drop database if exists ${name} with (force)`);
       await cleaner.end();
     },
   };
+}
+
+/** A test may already have closed the database (to see the server answer 503); closing twice is not an error here. */
+async function closeOnce(database: Database): Promise<void> {
+  try {
+    await database.close();
+  } catch (err) {
+    if (!/closed|end on pool more than once/i.test((err as Error).message)) throw err;
+  }
 }
