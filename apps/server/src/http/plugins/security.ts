@@ -1,12 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import { hashApiKey } from '../../modules/auth/api-key-secret.ts';
+import { principalScope } from '../../modules/auth/principal.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { bearerToken } from './authenticate.ts';
-import { errorBody } from './errors.ts';
+import { sendError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,22 +36,35 @@ export async function registerSecurity(app: FastifyInstance, appCtx: AppContext)
       await redis.quit().catch(() => undefined);
     });
   }
-  await app.register(rateLimit, {
-    global: true,
-    redis,
-    nameSpace: 'frameos-rl:',
-    skipOnError: true,
+  // The plugin only provides the limiter and its store (memory, or Redis shared by every process);
+  // our own hooks decide when each limit applies.
+  await app.register(rateLimit, { global: false, redis, nameSpace: 'frameos-rl:', skipOnError: true, timeWindow: 60_000 });
+
+  // First line: per client IP, before authentication — this also bounds guessing of keys.
+  const perIp = app.createRateLimit({
     timeWindow: 60_000,
-    max: (request) => (request.routeOptions.config.credentialEndpoint ? config.authRateLimitPerMinute : config.rateLimitPerMinute),
-    // Authenticated calls are limited per key (hashed, so the raw key never reaches Redis); anonymous ones per IP.
-    keyGenerator: (request) => {
-      const token = bearerToken(request);
-      const scope = request.routeOptions.config.credentialEndpoint ? 'cred:' : '';
-      return token ? `${scope}key:${hashApiKey(token).slice(0, 32)}` : `${scope}ip:${request.ip}`;
-    },
-    errorResponseBuilder: (request, context) => {
-      const body = errorBody(request, 'rate_limited', `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`);
-      return Object.assign(new Error(body.error.message), { statusCode: 429, body });
-    },
+    max: (request) => (request.routeOptions.config.credentialEndpoint ? config.authRateLimitPerMinute : config.ipRateLimitPerMinute),
+    keyGenerator: (request) => `${request.routeOptions.config.credentialEndpoint ? 'cred' : 'ip'}:${request.ip}`,
+  });
+  // Second line: per authenticated principal (API key or user), whatever IPs it comes from.
+  const perPrincipal = app.createRateLimit({
+    timeWindow: 60_000,
+    max: config.rateLimitPerMinute,
+    keyGenerator: (request) => `principal:${principalScope(request.ctx.principal)}`,
+  });
+
+  const refuse = (request: FastifyRequest, reply: FastifyReply, ttl: number, what: string) => {
+    const seconds = Math.max(1, Math.ceil(ttl / 1000));
+    reply.header('retry-after', seconds);
+    return sendError(request, reply, 'rate_limited', `Rate limit for this ${what} exceeded: retry in ${seconds} s`);
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    const verdict = await perIp(request);
+    if (!verdict.isAllowed && verdict.isExceeded) return refuse(request, reply, verdict.ttl, 'IP address');
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.ctx) return;
+    const verdict = await perPrincipal(request);
+    if (!verdict.isAllowed && verdict.isExceeded) return refuse(request, reply, verdict.ttl, 'key');
   });
 }
