@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -62,7 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
   }
   const e = parsed.data;
-  const secrets = resolveSecrets(e.NODE_ENV, e.FRAMEOS_DATA_DIR, e.MANDATE_SIGN_KEY, e.JWT_SECRET);
+  // An in-memory database forgets every mandate at exit, so its generated secrets need not outlive the process.
+  const secretsDir = e.DATABASE_URL === 'memory://' ? null : e.FRAMEOS_DATA_DIR;
+  const secrets = resolveSecrets(e.NODE_ENV, secretsDir, e.MANDATE_SIGN_KEY, e.JWT_SECRET);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -89,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 function resolveSecrets(
   nodeEnv: string,
-  dataDir: string,
+  dataDir: string | null,
   signKey: string | undefined,
   jwtSecret: string | undefined,
 ): { mandateSignKey: string; jwtSecret: string } {
@@ -102,7 +104,7 @@ function resolveSecrets(
   }
   if (signKey && !isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is malformed: it must be a base64url-encoded 32-byte Ed25519 seed');
   if (signKey && jwtSecret) return { mandateSignKey: signKey, jwtSecret };
-  const stored = readOrCreateDevSecrets(dataDir);
+  const stored = dataDir ? readOrCreateDevSecrets(dataDir) : { MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: randomBytes(32).toString('base64url') };
   return { mandateSignKey: signKey ?? stored.MANDATE_SIGN_KEY!, jwtSecret: jwtSecret ?? stored.JWT_SECRET! };
 }
 
@@ -112,7 +114,10 @@ function isStrongJwtSecret(secret: string): boolean {
 
 function readOrCreateDevSecrets(dataDir: string): Required<StoredSecrets> {
   const file = join(dataDir, 'dev-secrets.json');
-  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const exists = existsSync(file);
+  // Tighten a file someone loosened: it holds the key that signs money movements.
+  if (exists) chmodSync(file, 0o600);
+  const stored: StoredSecrets = exists ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
   const complete = {
     MANDATE_SIGN_KEY: stored.MANDATE_SIGN_KEY ?? generateSigningSeed(),
     JWT_SECRET: stored.JWT_SECRET ?? randomBytes(32).toString('base64url'),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,21 @@ describe('configuration', () => {
     const file = join(dir, 'dev-secrets.json');
     expect(JSON.parse(readFileSync(file, 'utf8')).MANDATE_SIGN_KEY).toBe(first.mandateSignKey);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps no secrets on disk for an in-memory database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frameos-config-'));
+    const config = loadConfig({ FRAMEOS_DATA_DIR: dir, DATABASE_URL: 'memory://' });
+    expect(config.mandateSignKey).toHaveLength(43);
+    expect(existsSync(join(dir, 'dev-secrets.json'))).toBe(false);
+  });
+
+  it('tightens the permissions of an existing secrets file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frameos-config-'));
+    loadConfig({ FRAMEOS_DATA_DIR: dir });
+    chmodSync(join(dir, 'dev-secrets.json'), 0o644);
+    loadConfig({ FRAMEOS_DATA_DIR: dir });
+    expect(statSync(join(dir, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to start in production without MANDATE_SIGN_KEY, naming it', () => {

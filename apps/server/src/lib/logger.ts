@@ -23,7 +23,17 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // No stack traces in logs: type, message and code are enough to find the line, and a stack can carry data.
-      err: (err: Error & { code?: string }) => ({ type: err?.name, message: err?.message, code: err?.code }),
+      err: (err: Error & { code?: string; cause?: { message?: string } }) => ({
+        type: err?.name,
+        message: withoutQueryParams(err?.message),
+        code: err?.code,
+        cause: withoutQueryParams(err?.cause?.message),
+      }),
     },
   }, destination);
+}
+
+/** A failed query's message ends in its parameters (emails, key and password hashes): keep the SQL, drop them. */
+function withoutQueryParams(message: string | undefined): string | undefined {
+  return message?.replace(/\nparams: [\s\S]*$/, '');
 }

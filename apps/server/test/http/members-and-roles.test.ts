@@ -73,6 +73,12 @@ describe('members and roles', () => {
     expect((await t.request('GET', '/agent-accounts', { token: tokens.viewer })).status).toBe(401);
   });
 
+  it('refuses member management with an API key, so a stolen org key cannot create lasting accounts', async () => {
+    const res = await t.request('POST', '/members', { token: org.orgKey, body: { email: `k-${randomUUID()}@example.com`, password: PASSWORD, role: 'owner' } });
+    expect(res.status).toBe(403);
+    expect((await t.request('PATCH', `/members/${ids.member}`, { token: org.orgKey, body: { role: 'admin' } })).status).toBe(403);
+  });
+
   it('never removes or demotes the last owner', async () => {
     const res = await t.request('PATCH', `/members/${org.userId}`, { token: ownerToken, body: { role: 'admin' } });
     expect(res.status).toBe(409);

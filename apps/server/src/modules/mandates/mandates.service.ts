@@ -113,7 +113,12 @@ export async function assertMandateSignature(db: Executor, ctx: RequestContext, 
   if (!kid || !(await hasPublishedKid(ctx.app, db, kid))) throw new DomainError('mandate_invalid', 'The mandate was signed by an unknown key.');
   // Expiry is judged by the caller with a precise error; here only integrity counts.
   const claims = await verifyMandate(row.jws, await publicSigningKeys(ctx.app, db), new Date(row.issuedAt.getTime()));
-  if (claims.mandate_id !== row.id || claims.amount !== row.amount || claims.currency !== row.currency || claims.vendor !== row.vendor || claims.agent_account_id !== row.agentAccountId) {
+  const signed: Record<string, unknown> = { ...claims };
+  const stored: Record<string, unknown> = {
+    mandate_id: row.id, intent_id: row.intentId, agent_account_id: row.agentAccountId, org_id: row.orgId, vendor: row.vendor, amount: row.amount,
+    currency: row.currency, policy_id: row.policyId, policy_version: row.policyVersion, nonce: row.nonce, exp: Math.floor(row.expiresAt.getTime() / 1000),
+  };
+  if (Object.entries(stored).some(([field, value]) => signed[field] !== value)) {
     throw new DomainError('mandate_invalid', 'The mandate does not match its signed claims.');
   }
 }

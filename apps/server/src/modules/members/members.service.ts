@@ -14,9 +14,15 @@ function memberDto(row: MemberRow) {
   return { object: 'member' as const, user_id: row.userId, email: row.email, role: row.role, created_at: row.createdAt.toISOString() };
 }
 
-/** Only an owner (or the org key) may create, promote to or demote from `owner`. */
+/** Only an owner may create, promote to or demote from `owner`. */
 function assertMayGrant(p: Principal, role: Role) {
-  if (role === 'owner' && p.type === 'user' && p.role !== 'owner') throw new DomainError('forbidden', 'Only an owner can grant or take away the owner role.');
+  if (role === 'owner' && !(p.type === 'user' && p.role === 'owner')) throw new DomainError('forbidden', 'Only an owner can grant or take away the owner role.');
+}
+
+/** People are managed by people: a stolen org key must not be able to create lasting accounts. */
+function assertHumanAdmin(p: Principal) {
+  if (p.type !== 'user') throw new DomainError('forbidden', 'Members are managed from a signed-in owner or admin session, not with an API key.');
+  assertAdmin(p);
 }
 
 async function assertNotLastOwner(db: Executor, orgId: string, userId: string) {
@@ -25,7 +31,7 @@ async function assertNotLastOwner(db: Executor, orgId: string, userId: string) {
 }
 
 export async function addMember(ctx: RequestContext, input: { email: string; password: string; role: Role }) {
-  assertAdmin(ctx.principal);
+  assertHumanAdmin(ctx.principal);
   assertMayGrant(ctx.principal, input.role);
   const passwordHash = await hashPassword(input.password);
   const userId = newId('user');
@@ -41,7 +47,7 @@ export async function addMember(ctx: RequestContext, input: { email: string; pas
 }
 
 export async function changeMemberRole(ctx: RequestContext, userId: string, role: Role) {
-  assertAdmin(ctx.principal);
+  assertHumanAdmin(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const member = await findMember(tx, ctx.principal.orgId, userId, true);
     if (!member) throw new DomainError('not_found', `Member ${userId} not found`);
@@ -56,7 +62,7 @@ export async function changeMemberRole(ctx: RequestContext, userId: string, role
 }
 
 export async function removeMember(ctx: RequestContext, userId: string) {
-  assertAdmin(ctx.principal);
+  assertHumanAdmin(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const member = await findMember(tx, ctx.principal.orgId, userId, true);
     if (!member) throw new DomainError('not_found', `Member ${userId} not found`);

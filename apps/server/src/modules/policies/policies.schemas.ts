@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PolicyRulesSchema, TimeWindowSchema } from '@frameos/domain';
 
-const PolicyMetaSchema = z.object({
+// Strict like the rules: in an intersection a key is refused only when neither side knows it, so a misspelt rule is an error.
+const PolicyMetaSchema = z.strictObject({
   agent_account_id: z.string().regex(/^aga_[0-9A-Z]{26}$/, 'must be an aga_… id'),
   name: z.string().trim().min(1).max(120),
 });
@@ -10,7 +11,7 @@ export const CreatePolicyBodySchema = z.intersection(PolicyMetaSchema, PolicyRul
 
 /** Any subset of the rules (and the name); the result is validated as a whole and becomes a new version. */
 export const UpdatePolicyBodySchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(120).optional(),
     currency: z.string().optional(),
     vendor_allowlist: z.array(z.string()).optional(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
 const { receiptChains, receipts } = schema;
@@ -24,11 +24,13 @@ export async function findReceipt(db: Executor, orgId: string, id: string): Prom
   return row ?? null;
 }
 
-export async function listChainReceipts(db: Executor, orgId: string, agentAccountId: string, afterSeq: number, limit: number) {
+export async function listChainReceipts(db: Executor, orgId: string, agentAccountId: string, afterSeq: number, limit: number, upToSeq?: number) {
+  const conditions = [eq(receipts.orgId, orgId), eq(receipts.agentAccountId, agentAccountId), gt(receipts.seq, afterSeq)];
+  if (upToSeq !== undefined) conditions.push(lte(receipts.seq, upToSeq));
   return db
     .select()
     .from(receipts)
-    .where(and(eq(receipts.orgId, orgId), eq(receipts.agentAccountId, agentAccountId), gt(receipts.seq, afterSeq)))
+    .where(and(...conditions))
     .orderBy(asc(receipts.seq))
     .limit(limit);
 }
