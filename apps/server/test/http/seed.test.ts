@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoData, type DemoCredentials } from '../../src/seed/demo-seed.ts';
+import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
+import { expectError } from '../support/assertions.ts';
+
+interface Listed {
+  id: string;
+  status?: string;
+  risk_tier?: string;
+  agent_account_id?: string;
+  vendor_id?: string;
+  rail?: string;
+  per_tx_cap?: number;
+}
+
+describe('the demo seed', () => {
+  let t: TestApp;
+  let dataDir: string;
+  let demo: DemoCredentials;
+
+  const list = async (path: string): Promise<Listed[]> => {
+    const res = await t.request('GET', `${path}?limit=100`, { token: demo.org_api_key });
+    expect(res.status, res.text).toBe(200);
+    return res.body.data;
+  };
+  const counts = async () => ({
+    agents: (await list('/agent-accounts')).length,
+    policies: (await list('/policies')).length,
+    intents: (await list('/purchase-intents')).length,
+    mandates: (await list('/mandates')).length,
+    payments: (await list('/payments')).length,
+    vendors: (await list('/vendors')).length,
+  });
+  const agentOfTier = (tier: string) => demo.agents.find((a) => a.risk_tier === tier)!;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'frameos-seed-'));
+    t = await startTestApp({ env: { FRAMEOS_DATA_DIR: dataDir }, clock: testClock(new Date('2025-04-02T06:00:00Z')) });
+    const seeded = await ensureDemoData(t.appCtx);
+    if (!('org_api_key' in seeded)) throw new Error(`expected fresh demo credentials, got ${JSON.stringify(seeded)}`);
+    demo = seeded;
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('returns working demo credentials: the login, the org key and one key per agent', async () => {
+    expect(demo).toMatchObject({ email: DEMO_EMAIL, password: DEMO_PASSWORD, org_api_key: expect.stringMatching(/^fos_org_/) });
+    const login = await t.request('POST', '/auth/login', { body: { email: DEMO_EMAIL, password: DEMO_PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(login.body.org_id).toBe(demo.org_id);
+    for (const agent of demo.agents) {
+      const res = await t.request('GET', `/agent-accounts/${agent.agent_account_id}`, { token: agent.api_key });
+      expect(res.status, res.text).toBe(200);
+    }
+  });
+
+  it('creates three agent accounts, LOW, MEDIUM and HIGH, each with its own policy', async () => {
+    const agents = await list('/agent-accounts');
+    expect(agents.map((a) => a.risk_tier).sort()).toEqual(['HIGH', 'LOW', 'MEDIUM']);
+    const policies = await list('/policies');
+    expect(policies).toHaveLength(3);
+    expect(new Set(policies.map((p) => p.agent_account_id))).toEqual(new Set(agents.map((a) => a.id)));
+    expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(3);
+  });
+
+  it('registers acme_api on the ledger rail and two x402 vendors', async () => {
+    const vendors = await list('/vendors');
+    expect(vendors.map((v) => [v.vendor_id, v.rail]).sort()).toEqual([['acme_api', 'ledger'], ['search_x402', 'x402'], ['weather_x402', 'x402']]);
+  });
+
+  it('creates five purchase intents and mandates among which one active and one expired', async () => {
+    expect(await list('/purchase-intents')).toHaveLength(5);
+    const mandates = await list('/mandates');
+    const byId = new Map(mandates.map((m) => [m.id, m.status]));
+    expect(byId.get(demo.active_mandate_id)).toBe('active');
+    expect(byId.get(demo.expired_mandate_id)).toBe('expired');
+    expect(mandates.filter((m) => m.status === 'active')).toHaveLength(1);
+    expect(mandates.filter((m) => m.status === 'expired')).toHaveLength(1);
+  });
+
+  it('creates three payments: settled, pending and failed', async () => {
+    expect((await list('/payments')).map((p) => p.status).sort()).toEqual(['failed', 'pending', 'settled']);
+  });
+
+  it('writes five receipts on a valid chain', async () => {
+    const low = agentOfTier('LOW').agent_account_id;
+    const receipts = await t.request('GET', `/receipts?agent_account_id=${low}`, { token: demo.org_api_key });
+    expect(receipts.body.data.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    const verify = await t.request('GET', `/receipts/verify?agent_account_id=${low}`, { token: demo.org_api_key });
+    expect(verify.body).toMatchObject({ valid: true, length: 5, first_invalid_seq: null, head_hash: receipts.body.data[4].hash });
+  });
+
+  it('creates nothing new when run again, and hands back the same credentials', async () => {
+    const before = await counts();
+    expect(before).toEqual({ agents: 3, policies: 3, intents: 5, mandates: 5, payments: 3, vendors: 3 });
+    const again = await ensureDemoData(t.appCtx);
+    expect(again).toEqual(demo);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('lets the LOW agent execute the active mandate, and refuses the expired one with 403 mandate_expired', async () => {
+    const low = agentOfTier('LOW');
+    const paid = await t.request('POST', '/execute', { token: low.api_key, body: { mandate_id: demo.active_mandate_id } });
+    expect(paid.status, paid.text).toBe(200);
+    const verify = await t.request('GET', `/receipts/verify?agent_account_id=${low.agent_account_id}`, { token: low.api_key });
+    expect(verify.body).toMatchObject({ valid: true, length: 6 });
+
+    const medium = agentOfTier('MEDIUM');
+    expectError(await t.request('POST', '/execute', { token: medium.api_key, body: { mandate_id: demo.expired_mandate_id } }), 403, 'mandate_expired');
+  });
+});
