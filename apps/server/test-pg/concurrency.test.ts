@@ -112,6 +112,9 @@ describe('concurrency across two server processes on one PostgreSQL database', (
     // With amounts that divide the limit exactly, the limit is reached, not just respected.
     expect(settled[0].n).toBe(dailyLimit / amount);
     expect(outcomes.length - refused.length).toBe(dailyLimit / amount);
+    // Concurrent payments of one agent still form one unbroken receipt chain, one receipt each.
+    const chain = await expectStatus(call(server(0), 'GET', `/receipts/verify?agent_account_id=${agent.id}`, orgKey), 200);
+    expect(chain.body).toMatchObject({ valid: true, length: dailyLimit / amount });
     await expectLedgerInvariants();
   });
 });

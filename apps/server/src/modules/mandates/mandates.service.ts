@@ -108,7 +108,9 @@ export async function loadMandate(db: Executor, ctx: RequestContext, id: string,
 }
 
 /** Defence in depth: the stored JWS must still verify and say what the row says. */
-export async function assertMandateSignature(db: Executor, ctx: RequestContext, row: MandateRow): Promise<void> {
+export type SignedMandateFields = Pick<MandateRow, 'id' | 'jws' | 'intentId' | 'agentAccountId' | 'orgId' | 'vendor' | 'amount' | 'currency' | 'policyId' | 'policyVersion' | 'nonce' | 'issuedAt' | 'expiresAt'>;
+
+export async function assertMandateSignature(db: Executor, ctx: RequestContext, row: SignedMandateFields): Promise<void> {
   const kid = decodeProtectedHeader(row.jws).kid;
   if (!kid || !(await hasPublishedKid(ctx.app, db, kid))) throw new DomainError('mandate_invalid', 'The mandate was signed by an unknown key.');
   // Expiry is judged by the caller with a precise error; here only integrity counts.

@@ -1,17 +1,17 @@
-import { DomainError, evaluatePolicy } from '@frameos/domain';
+import { assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy } from '@frameos/domain';
+import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertCanWrite } from '../auth/principal.ts';
-import { moveIntent } from '../intents/intents.service.ts';
-import { ensureLedgerAccount, lockLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
-import { assertMandateSignature, assertUsable, loadMandate, markMandateUsed } from '../mandates/mandates.service.ts';
-import { loadPolicy } from '../policies/policies.service.ts';
-import { appendReceipt } from '../receipts/receipts.service.ts';
+import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
+import { policyRulesAt } from '../policies/policies.service.ts';
+import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
-import { findPayment, insertPayment, listPayments, type PaymentRow } from './payments.repo.ts';
+import { findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
+import { lockExecutionState, recordSettlement } from './execution.repo.ts';
 
 export function paymentDto(row: PaymentRow) {
   return {
@@ -37,41 +37,32 @@ export function paymentDto(row: PaymentRow) {
 /**
  * Executes a mandate exactly once. Everything commits together or not at all: the mandate's move to
  * `used`, the balanced ledger transfer, the payment, its receipt and the stored idempotent response.
- * Locks are taken in one order (mandate → policy → wallet → vendor payable → receipt chain) so
- * concurrent executes queue instead of deadlocking; the second one finds the mandate used.
+ * The rows it changes are locked first, in one statement and always in one order (mandate → policy →
+ * wallet → receipt chain), so concurrent executes queue instead of deadlocking and the second one
+ * finds the mandate used. The vendor payable row, shared by every agent paying that vendor, is
+ * locked only by the final write.
  */
 export async function executeMandate(ctx: RequestContext, mandateId: string) {
   assertCanWrite(ctx.principal);
   return inTransaction(ctx, async (tx) => {
-    const mandate = await loadMandate(tx, ctx, mandateId, true);
+    const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, agentScope(ctx.principal));
+    if (!state) return explainUnexecutable(tx, ctx, mandateId);
+    const { mandate } = state;
     assertUsable(mandate, ctx.now);
     await assertMandateSignature(tx, ctx, mandate);
 
-    const policy = await loadPolicy(tx, ctx, mandate.policyId, true);
-    const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
-    const verdict = evaluatePolicy(policy.rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
+    // Limits are re-checked under the policy lock against the policy as it is now, and against
+    // everything already spent today: concurrent executes cannot overrun the daily limit together.
+    const rules = await policyRulesAt(tx, mandate.policyId, state.policyCurrentVersion);
+    const spentToday = await policyDaySpend(tx, mandate.policyId, rules, ctx.now);
+    const verdict = evaluatePolicy(rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
     if (!verdict.ok) throw new DomainError('policy_violation', verdict.message, { reason: verdict.reason });
-
-    const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
-    if (vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${vendor.rail} rail is not configured on this server`);
-
-    const walletKey = { orgId: mandate.orgId, type: 'agent_wallet' as const, ownerRef: mandate.agentAccountId, currency: mandate.currency };
-    const wallet = await lockLedgerAccount(tx, walletKey);
-    if (!wallet || wallet.balance < mandate.amount) {
-      throw new DomainError('insufficient_funds', `The wallet holds ${wallet?.balance ?? 0} ${mandate.currency} minor units; the payment needs ${mandate.amount}.`);
-    }
-    const payable = await ensureLedgerAccount(tx, { orgId: mandate.orgId, type: 'vendor_payable', ownerRef: vendor.vendorId, currency: mandate.currency }, ctx.now);
+    if (state.vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${state.vendor.rail} rail is not configured on this server`);
+    if (state.wallet.balance < mandate.amount) throw insufficientFunds(state.wallet.balance, mandate.amount, mandate.currency);
 
     const paymentId = newId('payment');
-    const transferId = await postTransfer(tx, {
-      orgId: mandate.orgId,
-      kind: 'payment',
-      reference: paymentId,
-      fromAccountId: wallet.id,
-      toAccountId: payable.id,
-      money: { amount: mandate.amount, currency: mandate.currency },
-      now: ctx.now,
-    });
+    const transferId = newId('transfer');
+    assertBalancedPostings(buildTransferPostings(state.wallet.id, `payable:${mandate.vendor}`, { amount: mandate.amount, currency: mandate.currency }));
     const row: PaymentRow = {
       id: paymentId,
       orgId: mandate.orgId,
@@ -79,8 +70,8 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       intentId: mandate.intentId,
       agentAccountId: mandate.agentAccountId,
       policyId: mandate.policyId,
-      vendor: vendor.vendorId,
-      rail: vendor.rail,
+      vendor: state.vendor.vendorId,
+      rail: state.vendor.rail,
       amount: mandate.amount,
       currency: mandate.currency,
       status: 'settled',
@@ -89,17 +80,38 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       createdAt: ctx.now,
       settledAt: ctx.now,
     };
-    await insertPayment(tx, row);
-    await markMandateUsed(tx, mandate.id, ctx.now);
-    await moveIntent(tx, mandate.intentId, 'succeeded');
-    const receipt = await appendReceipt(tx, ctx.app, {
+    const receipt = buildReceipt(ctx.app, {
       orgId: row.orgId,
       agentAccountId: row.agentAccountId,
       event: 'payment.settled',
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, vendor: row.vendor, rail: row.rail, amount: row.amount, currency: row.currency, status: row.status, transferId },
-    }, ctx.now);
+    }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
+    await recordSettlement(tx, {
+      orgId: row.orgId,
+      now: ctx.now,
+      amount: row.amount,
+      currency: row.currency,
+      walletId: state.wallet.id,
+      newPayableAccountId: newId('ledger_account'),
+      transferId,
+      payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
+      receipt,
+    });
     return { ...paymentDto(row), receipt_id: receipt.id };
   });
+}
+
+function insufficientFunds(balance: number, amount: number, currency: string): DomainError {
+  return new DomainError('insufficient_funds', `The wallet holds ${balance} ${currency} minor units; the payment needs ${amount}.`);
+}
+
+/** The slow path for the rare refusal: say precisely why a mandate cannot be executed. */
+async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: string): Promise<never> {
+  const mandate = await loadMandate(tx, ctx, mandateId);
+  assertUsable(mandate, ctx.now);
+  const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
+  if (vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${vendor.rail} rail is not configured on this server`);
+  throw insufficientFunds(0, mandate.amount, mandate.currency);
 }
 
 export async function getPayment(ctx: RequestContext, id: string) {

@@ -27,13 +27,19 @@ export interface ReceiptFacts {
   };
 }
 
+export interface BuiltReceipt {
+  id: string;
+  seq: number;
+  body: Record<string, unknown>;
+  hash: string;
+  signature: string;
+}
+
 /**
- * Appends a receipt to the agent's chain inside the caller's transaction. The body is exactly what
- * the API returns minus `hash` and `signature`; `hash` is SHA-256 over its RFC 8785 canonical JSON.
+ * Builds the next receipt of a chain whose head is `link`. The body is exactly what the API returns
+ * minus `hash` and `signature`; `hash` is SHA-256 over its RFC 8785 canonical JSON, signed with Ed25519.
  */
-export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signingKey'>, facts: ReceiptFacts, now: Date): Promise<ReceiptRow> {
-  const link = await advanceChain(db, facts.agentAccountId);
-  if (!link) throw new Error(`agent account ${facts.agentAccountId} has no receipt chain`);
+export function buildReceipt(app: Pick<AppContext, 'signingKey'>, facts: ReceiptFacts, link: { seq: number; prevHash: string }, now: Date): BuiltReceipt {
   const id = newId('receipt');
   const body = {
     object: 'receipt',
@@ -56,7 +62,15 @@ export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signing
     signing_kid: app.signingKey.kid,
   };
   const hash = receiptHash(body);
-  const row = { id, orgId: facts.orgId, agentAccountId: facts.agentAccountId, seq: link.seq, paymentId: facts.payment.id, body, hash, signature: signReceiptHash(hash, app.signingKey), createdAt: now };
+  return { id, seq: link.seq, body, hash, signature: signReceiptHash(hash, app.signingKey) };
+}
+
+/** Appends a receipt to the agent's chain inside the caller's transaction. */
+export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signingKey'>, facts: ReceiptFacts, now: Date): Promise<ReceiptRow> {
+  const link = await advanceChain(db, facts.agentAccountId);
+  if (!link) throw new Error(`agent account ${facts.agentAccountId} has no receipt chain`);
+  const built = buildReceipt(app, facts, link, now);
+  const row = { id: built.id, orgId: facts.orgId, agentAccountId: facts.agentAccountId, seq: built.seq, paymentId: facts.payment.id, body: built.body, hash: built.hash, signature: built.signature, createdAt: now };
   await insertReceipt(db, row);
   return row as ReceiptRow;
 }

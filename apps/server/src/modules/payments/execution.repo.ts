@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '@frameos/db';
+import { asDate, minorUnits, rowsOf } from '../../lib/sql-values.ts';
+
+/**
+ * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
+ * payment changes, one writes the whole outcome. This file reads and writes tables of other modules
+ * on purpose — it is the measured exception described in docs/architecture.md.
+ */
+
+export interface ExecutionState {
+  mandate: {
+    id: string;
+    orgId: string;
+    intentId: string;
+    agentAccountId: string;
+    policyId: string;
+    policyVersion: number;
+    vendor: string;
+    amount: number;
+    currency: string;
+    status: 'active' | 'pending_approval' | 'rejected' | 'used';
+    jws: string;
+    nonce: string;
+    issuedAt: Date;
+    expiresAt: Date;
+  };
+  policyCurrentVersion: number;
+  wallet: { id: string; balance: number };
+  chain: { lastSeq: number; headHash: string };
+  vendor: { vendorId: string; rail: string };
+}
+
+/**
+ * Locks, in one statement and always in the same order, the mandate, its policy (which serialises
+ * every spend against the policy), the agent's wallet in the mandate's currency and the receipt
+ * chain. Null when any of them is missing; the caller then explains why on the slow path.
+ */
+export async function lockExecutionState(db: Executor, orgId: string, mandateId: string, agentScope: string | null): Promise<ExecutionState | null> {
+  const result = await db.execute(sql`
+    select m.id, m.org_id, m.intent_id, m.agent_account_id, m.policy_id, m.policy_version, m.vendor, m.amount, m.currency,
+           m.status, m.jws, m.nonce, m.issued_at, m.expires_at,
+           p.current_version, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail
+    from mandates m
+    join policies p on p.id = m.policy_id
+    join ledger_accounts w on w.org_id = m.org_id and w.type = 'agent_wallet' and w.owner_ref = m.agent_account_id and w.currency = m.currency
+    join receipt_chains c on c.agent_account_id = m.agent_account_id
+    join vendors v on v.org_id = m.org_id and v.vendor_id = m.vendor
+    where m.id = ${mandateId} and m.org_id = ${orgId} and (${agentScope}::text is null or m.agent_account_id = ${agentScope}::text)
+    for update of m, p, w, c`);
+  const [r] = rowsOf(result);
+  if (!r) return null;
+  return {
+    mandate: {
+      id: String(r.id),
+      orgId: String(r.org_id),
+      intentId: String(r.intent_id),
+      agentAccountId: String(r.agent_account_id),
+      policyId: String(r.policy_id),
+      policyVersion: Number(r.policy_version),
+      vendor: String(r.vendor),
+      amount: minorUnits(r.amount),
+      currency: String(r.currency),
+      status: r.status as ExecutionState['mandate']['status'],
+      jws: String(r.jws),
+      nonce: String(r.nonce),
+      issuedAt: asDate(r.issued_at),
+      expiresAt: asDate(r.expires_at),
+    },
+    policyCurrentVersion: Number(r.current_version),
+    wallet: { id: String(r.wallet_id), balance: minorUnits(r.wallet_balance) },
+    chain: { lastSeq: Number(r.last_seq), headHash: String(r.head_hash) },
+    vendor: { vendorId: String(r.vendor_id), rail: String(r.rail) },
+  };
+}
+
+export interface SettlementRecord {
+  orgId: string;
+  now: Date;
+  amount: number;
+  currency: string;
+  walletId: string;
+  newPayableAccountId: string;
+  transferId: string;
+  payment: { id: string; mandateId: string; intentId: string; agentAccountId: string; policyId: string; vendor: string; rail: string };
+  receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string };
+}
+
+/**
+ * Writes a settled payment in one statement: wallet debit, vendor payable credit (created on first
+ * use), the transfer and its two postings, the payment, the mandate's move to `used`, the intent's to
+ * `succeeded`, the receipt and the new chain head. The vendor payable row — the one row many agents
+ * share — is locked only from here to commit.
+ */
+export async function recordSettlement(db: Executor, s: SettlementRecord): Promise<void> {
+  const p = s.payment;
+  const result = await db.execute(sql`
+    with wallet as (
+      update ledger_accounts set balance = balance - ${s.amount}::bigint where id = ${s.walletId} returning id
+    ), payable as (
+      insert into ledger_accounts (id, org_id, type, owner_ref, currency, balance, allow_negative, created_at)
+      values (${s.newPayableAccountId}, ${s.orgId}, 'vendor_payable', ${p.vendor}, ${s.currency}, ${s.amount}::bigint, false, ${s.now})
+      on conflict (org_id, type, owner_ref, currency) do update set balance = ledger_accounts.balance + excluded.balance
+      returning id
+    ), transfer as (
+      insert into transfers (id, org_id, kind, reference, created_at) values (${s.transferId}, ${s.orgId}, 'payment', ${p.id}, ${s.now}) returning id
+    ), posting as (
+      insert into postings (transfer_id, account_id, amount, currency)
+      select transfer.id, wallet.id, -${s.amount}::bigint, ${s.currency} from transfer, wallet
+      union all
+      select transfer.id, payable.id, ${s.amount}::bigint, ${s.currency} from transfer, payable
+      returning 1
+    ), payment as (
+      insert into payments (id, org_id, mandate_id, intent_id, agent_account_id, policy_id, vendor, rail, amount, currency, status, transfer_id, created_at, settled_at)
+      select ${p.id}, ${s.orgId}, ${p.mandateId}, ${p.intentId}, ${p.agentAccountId}, ${p.policyId}, ${p.vendor}, ${p.rail}, ${s.amount}::bigint, ${s.currency}, 'settled', transfer.id, ${s.now}, ${s.now}
+      from transfer
+      returning id
+    ), mandate as (
+      update mandates set status = 'used', used_at = ${s.now} where id = ${p.mandateId} returning id
+    ), intent as (
+      update purchase_intents set status = 'succeeded' where id = ${p.intentId} returning id
+    ), receipt as (
+      insert into receipts (id, org_id, agent_account_id, seq, payment_id, body, hash, signature, created_at)
+      select ${s.receipt.id}, ${s.orgId}, ${p.agentAccountId}, ${s.receipt.seq}, payment.id, ${JSON.stringify(s.receipt.body)}::jsonb, ${s.receipt.hash}, ${s.receipt.signature}, ${s.now}
+      from payment
+      returning id
+    ), chain as (
+      update receipt_chains set last_seq = ${s.receipt.seq}, head_hash = ${s.receipt.hash}
+      where agent_account_id = ${p.agentAccountId} and last_seq = ${s.receipt.seq - 1}
+      returning 1
+    )
+    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts`);
+  const [r] = rowsOf(result);
+  // Anything else means a row moved under our locks: abort rather than commit half a payment.
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1) {
+    throw new Error(`settlement wrote an unexpected shape: ${JSON.stringify(r)}`);
+  }
+}
