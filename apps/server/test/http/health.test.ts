@@ -30,9 +30,7 @@ describe('health', () => {
     expect((await t.request('GET', '/readyz')).status).toBe(503);
 
     const call = await t.request('GET', '/agent-accounts', { token: org.orgKey });
-    expectError(call, call.status, call.body?.error?.code);
-    expect(call.status).toBeGreaterThanOrEqual(500);
-    expect(['internal_error', 'service_unavailable']).toContain(call.body.error.code);
-    expect(call.text).not.toMatch(/select|api_keys|key_hash/i);
+    expectError(call, 500, 'internal_error');
+    expect(call.text).not.toMatch(/select|api_keys|key_hash|PGlite|pool/i);
   });
 });

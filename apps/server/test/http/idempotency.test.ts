@@ -36,7 +36,10 @@ describe('idempotency', () => {
     });
 
     it('is required on approve and reject, which have no body', async () => {
-      expectError(await t.request('POST', `/mandates/mdt_${'0'.repeat(26)}/approve`, { token: await loginToken(t, org.email, org.password), idempotencyKey: null }), 400, 'idempotency_key_missing');
+      const session = await loginToken(t, org.email, org.password);
+      for (const decision of ['approve', 'reject']) {
+        expectError(await t.request('POST', `/mandates/mdt_${'0'.repeat(26)}/${decision}`, { token: session, idempotencyKey: null }), 400, 'idempotency_key_missing');
+      }
     });
 
     it('is not needed for signup and login', async () => {
