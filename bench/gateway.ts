@@ -58,21 +58,23 @@ function describePhase(result: PhaseResult): string {
 }
 
 /** Each phase feeds the next: intents → mandates → executes; the last phase chains all three per connection. */
-async function runGatewayPhases(target: LoadTarget, meter: CpuMeter): Promise<MeasuredPhase[]> {
+async function runGatewayPhases(target: LoadTarget, meter: CpuMeter, userRequestsPerSecond: number): Promise<MeasuredPhase[]> {
   const intents = new IdPool();
   const mandates = new IdPool();
   const phases: MeasuredPhase[] = [];
   const warmUp = await runPhase('warm-up', { ...target, durationSeconds: Math.min(WARM_UP_SECONDS, target.durationSeconds) }, fullFlow);
   log(`${describePhase(warmUp)} (not counted)`);
-  const plans = [
+  const plans: { name: string; plan: typeof fullFlow; connectionRate?: number }[] = [
     { name: 'intents', plan: createIntents(intents) },
     { name: 'mandates', plan: createMandates(intents, mandates) },
     { name: 'executes', plan: executeMandates(mandates) },
     { name: 'full flow', plan: fullFlow },
+    // The plan's "100 concurrent users": each user runs the flow with think time between requests.
+    { name: 'paced users', plan: fullFlow, connectionRate: userRequestsPerSecond },
   ];
-  for (const { name, plan } of plans) {
-    log(`phase "${name}": ${target.connections} connections for ${target.durationSeconds} s`);
-    const { result, cpu } = await meter.measure(() => runPhase(name, target, plan));
+  for (const { name, plan, connectionRate } of plans) {
+    log(`phase "${name}": ${target.connections} connections for ${target.durationSeconds} s${connectionRate ? `, ${connectionRate} request/s each` : ''}`);
+    const { result, cpu } = await meter.measure(() => runPhase(name, { ...target, connectionRate }, plan));
     log(describePhase(result));
     phases.push({ ...result, cpu });
   }
@@ -101,7 +103,7 @@ async function benchmarkGateway(settings: BenchSettings, cleanup: Cleanup): Prom
   log(`org ${fixture.orgId}: ${fixture.agents.length} funded agent accounts, ${settings.vendors} ledger vendor(s)`);
 
   const target = { baseUrl: server.baseUrl, agents: fixture.agents, connections: settings.connections, durationSeconds: settings.durationSeconds, paymentAmount: settings.paymentAmount, currency: settings.currency };
-  const phases = await runGatewayPhases(target, new CpuMeter(settings.adminDatabaseUrl, databaseName, server.pid));
+  const phases = await runGatewayPhases(target, new CpuMeter(settings.adminDatabaseUrl, databaseName, server.pid), settings.userRequestsPerSecond);
   await server.stop();
   return phases;
 }

@@ -26,6 +26,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     timeout?: number;
+    /** Requests per second per connection: a user with think time between requests. */
+    connectionRate?: number;
     requests?: SequencedRequest[];
     setupClient?: (client: Client) => void;
   }

@@ -33,8 +33,11 @@ export interface Verdict {
   problems: string[];
   /** Worth knowing, not disqualifying: a phase that used up its pre-made ids ended early and is measured over the time it ran. */
   notes: string[];
+  /** Judged on the paced phase: 100 users with think time, the plan's scenario. */
   p95Under120Ms: boolean;
   p99Under50Ms: boolean;
+  /** Judged on the full flow with no think time: how the server behaves past saturation. */
+  saturatedP95Under120Ms: boolean;
   executeRatioAtLeast25Percent: boolean;
 }
 
@@ -106,13 +109,16 @@ export function judge(phases: PhaseResult[], pgbench: PgbenchResult, ratio: numb
     if (phase.stoppedEarly) notes.push(`${phase.phase}: ran out of pre-made ids and stopped after ${phase.durationSeconds} s`);
   }
   if (pgbench.failedTransactions > 0) problems.push(`pgbench: ${pgbench.failedTransactions} failed transactions`);
-  const flow = phases.at(-1)?.endpoints ?? [];
+  const paced = phases.find((p) => p.phase === 'paced users')?.endpoints ?? [];
+  const saturated = phases.find((p) => p.phase === 'full flow')?.endpoints ?? [];
+  const under = (endpoints: EndpointResult[], pick: (e: EndpointResult) => number, limit: number) => endpoints.length === 3 && endpoints.every((e) => pick(e) < limit);
   return {
     valid: problems.length === 0,
     problems,
     notes,
-    p95Under120Ms: flow.length === 3 && flow.every((e) => e.latencyMs.p95 < P95_TARGET_MS),
-    p99Under50Ms: flow.length === 3 && flow.every((e) => e.latencyMs.p99 < P99_AIM_MS),
+    p95Under120Ms: under(paced, (e) => e.latencyMs.p95, P95_TARGET_MS),
+    p99Under50Ms: under(paced, (e) => e.latencyMs.p99, P99_AIM_MS),
+    saturatedP95Under120Ms: under(saturated, (e) => e.latencyMs.p95, P95_TARGET_MS),
     executeRatioAtLeast25Percent: ratio >= RATIO_AIM,
   };
 }
@@ -151,7 +157,8 @@ export function markdownReport(report: BenchReport): string {
     `| pgbench TPC-B (${pg.command.replace(' <db>', '')}, scale ${pg.scale}) | transaction | ${pg.transactions} | ${pg.tps.toFixed(1)} | ${pg.latencyMs.p50} | ${pg.latencyMs.p95} | ${pg.latencyMs.p99} | ${pg.latencyMs.max} | ${pg.failedTransactions} |`,
     '',
     `Executes/s ÷ pgbench TPS: ${report.executesPerSecond} / ${pg.tps.toFixed(1)} = ${(report.executesPerPgbenchTransaction * 100).toFixed(1)} % (aim ≥ 25 %: ${yesNo(v.executeRatioAtLeast25Percent)}).`,
-    `Full flow at ${s.connections} connections: p95 < 120 ms on every endpoint: ${yesNo(v.p95Under120Ms)}; p99 < 50 ms: ${yesNo(v.p99Under50Ms)}.`,
+    `${s.connections} paced users (${s.userRequestsPerSecond} request/s each, the flow with think time): p95 < 120 ms on every endpoint: ${yesNo(v.p95Under120Ms)}; p99 < 50 ms: ${yesNo(v.p99Under50Ms)}.`,
+    `Full flow at ${s.connections} connections with no think time (saturation): p95 < 120 ms: ${yesNo(v.saturatedP95Under120Ms)}.`,
     '',
     'CPU time per successful request (from /proc: the server process, the PostgreSQL backends of the benchmark database, the load generator):',
     '',

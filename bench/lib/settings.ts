@@ -11,6 +11,8 @@ export interface BenchSettings {
   /** DATABASE_POOL_SIZE of the server under test (its own default is 20). */
   serverPoolSize: number;
   pgbenchScale: number;
+  /** Requests per second each user sends in the paced phase (think time = 1 / rate). */
+  userRequestsPerSecond: number;
   paymentAmount: number;
   currency: string;
 }
@@ -32,6 +34,7 @@ export function readSettings(): BenchSettings {
     vendors: positiveInteger('BENCH_VENDORS', 1),
     serverPoolSize: positiveInteger('BENCH_POOL_SIZE', 20),
     pgbenchScale: positiveInteger('BENCH_PGBENCH_SCALE', 10),
+    userRequestsPerSecond: positiveInteger('BENCH_USER_REQUESTS_PER_SECOND', 1),
     paymentAmount: 100,
     currency: 'USD',
   };
