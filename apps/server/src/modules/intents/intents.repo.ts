@@ -1,7 +1,7 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
-const { purchaseIntents } = schema;
+const { purchaseIntents, agentAccounts } = schema;
 export type IntentRow = typeof purchaseIntents.$inferSelect;
 export type IntentStatus = IntentRow['status'];
 
@@ -24,4 +24,30 @@ export async function listIntents(db: Executor, orgId: string, limit: number, st
   if (startingAfter) conditions.push(lt(purchaseIntents.id, startingAfter));
   if (agentAccountId) conditions.push(eq(purchaseIntents.agentAccountId, agentAccountId));
   return db.select().from(purchaseIntents).where(and(...conditions)).orderBy(desc(purchaseIntents.id)).limit(limit + 1);
+}
+
+/**
+ * Inserts the intent only if its agent account and vendor exist in the org, in one round trip
+ * (a hot path: see docs/benchmarks.md). False when either is missing; the caller says which.
+ */
+export async function insertIntentIfReferencesExist(db: Executor, row: IntentRow): Promise<boolean> {
+  const result = await db.execute(sql`
+    insert into purchase_intents (id, org_id, agent_account_id, vendor, amount, currency, description, metadata, status, created_at)
+    select ${row.id}, ${row.orgId}, ${row.agentAccountId}, ${row.vendor}, ${row.amount}::bigint, ${row.currency}, ${row.description},
+           ${JSON.stringify(row.metadata)}::jsonb, ${row.status}, ${row.createdAt}
+    where exists (select 1 from agent_accounts where id = ${row.agentAccountId} and org_id = ${row.orgId})
+      and exists (select 1 from vendors where org_id = ${row.orgId} and vendor_id = ${row.vendor})
+    returning id`);
+  return (result as unknown as { rows: unknown[] }).rows.length === 1;
+}
+
+/** Locks an intent for a state change and reads its agent's risk tier in the same round trip. */
+export async function findIntentWithRiskTier(db: Executor, orgId: string, id: string) {
+  const [row] = await db
+    .select({ intent: purchaseIntents, riskTier: agentAccounts.riskTier })
+    .from(purchaseIntents)
+    .innerJoin(agentAccounts, eq(agentAccounts.id, purchaseIntents.agentAccountId))
+    .where(and(eq(purchaseIntents.orgId, orgId), eq(purchaseIntents.id, id)))
+    .for('update', { of: purchaseIntents });
+  return row ?? null;
 }

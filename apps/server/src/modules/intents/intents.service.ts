@@ -1,4 +1,4 @@
-import { DomainError } from '@frameos/domain';
+import { DomainError, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -7,7 +7,7 @@ import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertCanWrite } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
-import { findIntent, insertIntent, listIntents, setIntentStatus, type IntentRow, type IntentStatus } from './intents.repo.ts';
+import { findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, setIntentStatus, type IntentRow, type IntentStatus } from './intents.repo.ts';
 
 export type { IntentRow, IntentStatus } from './intents.repo.ts';
 
@@ -40,23 +40,25 @@ export async function createIntent(ctx: RequestContext, input: CreateIntentInput
   assertCanWrite(ctx.principal);
   const agentAccountId = agentScope(ctx.principal) ?? input.agent_account_id;
   if (!agentAccountId) throw new DomainError('validation_error', 'body.agent_account_id: required unless an agent key makes the request', { field: 'body.agent_account_id' });
-  const id = newId('intent');
+  const row: IntentRow = {
+    id: newId('intent'),
+    orgId: ctx.principal.orgId,
+    agentAccountId,
+    vendor: input.vendor,
+    amount: input.amount,
+    currency: input.currency,
+    description: input.description ?? null,
+    metadata: input.metadata ?? {},
+    status: 'requires_mandate',
+    createdAt: ctx.now,
+  };
   return inTransaction(ctx, async (tx) => {
-    await getVisibleAgentAccount(tx, ctx, agentAccountId);
-    await requireVendor(tx, ctx.principal.orgId, input.vendor);
-    await insertIntent(tx, {
-      id,
-      orgId: ctx.principal.orgId,
-      agentAccountId,
-      vendor: input.vendor,
-      amount: input.amount,
-      currency: input.currency,
-      description: input.description ?? null,
-      metadata: input.metadata ?? {},
-      status: 'requires_mandate',
-      createdAt: ctx.now,
-    });
-    return intentDto((await findIntent(tx, ctx.principal.orgId, id))!);
+    if (!(await insertIntentIfReferencesExist(tx, row))) {
+      await getVisibleAgentAccount(tx, ctx, agentAccountId);
+      await requireVendor(tx, ctx.principal.orgId, input.vendor);
+      throw new Error('purchase intent not inserted although its references exist');
+    }
+    return intentDto(row);
   });
 }
 
@@ -66,6 +68,14 @@ export async function loadIntent(db: Executor, ctx: RequestContext, id: string, 
   const scope = agentScope(ctx.principal);
   if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
   return row;
+}
+
+/** Locks an intent the caller may see, with the risk tier of the agent account that made it. */
+export async function lockIntentForMandate(db: Executor, ctx: RequestContext, id: string): Promise<{ intent: IntentRow; riskTier: RiskTier }> {
+  const found = await findIntentWithRiskTier(db, ctx.principal.orgId, id);
+  const scope = agentScope(ctx.principal);
+  if (!found || (scope && found.intent.agentAccountId !== scope)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  return found;
 }
 
 export async function moveIntent(db: Executor, id: string, status: IntentStatus) {

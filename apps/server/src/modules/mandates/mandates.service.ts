@@ -7,8 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
-import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
-import { loadIntent, moveIntent } from '../intents/intents.service.ts';
+import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts';
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
@@ -49,18 +48,17 @@ function throwViolation(violation: { reason: string; message: string }): never {
 export async function createMandate(ctx: RequestContext, input: { intent_id: string; policy_id: string; ttl_seconds?: number | undefined }) {
   assertCanWrite(ctx.principal);
   return inTransaction(ctx, async (tx) => {
-    const intent = await loadIntent(tx, ctx, input.intent_id, true);
+    const { intent, riskTier } = await lockIntentForMandate(tx, ctx, input.intent_id);
     if (intent.status !== 'requires_mandate') throw new DomainError('intent_not_mandatable', `The purchase intent is ${intent.status}; it cannot get another mandate.`);
     const policy = await loadPolicy(tx, ctx, input.policy_id);
     if (policy.row.agentAccountId !== intent.agentAccountId) {
       throw new DomainError('validation_error', 'body.policy_id: the policy belongs to another agent account', { field: 'body.policy_id' });
     }
-    const agent = await getVisibleAgentAccount(tx, ctx, intent.agentAccountId);
     const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
     const verdict = evaluatePolicy(policy.rules, { vendor: intent.vendor, amount: intent.amount, currency: intent.currency, at: ctx.now, ip: ctx.ip, spentToday });
     if (!verdict.ok) throwViolation(verdict);
 
-    const needsHuman = requiresApproval(agent.riskTier, intent.amount, policy.rules);
+    const needsHuman = requiresApproval(riskTier, intent.amount, policy.rules);
     const id = newId('mandate');
     const nonce = randomBytes(16).toString('base64url');
     const claims = buildMandateClaims({
@@ -78,7 +76,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
       nonce,
     });
     const jws = await signMandate(claims, ctx.app.signingKey);
-    await insertMandate(tx, {
+    const row: MandateRow = {
       id,
       orgId: intent.orgId,
       intentId: intent.id,
@@ -93,10 +91,14 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
       nonce,
       issuedAt: new Date(claims.iat * 1000),
       expiresAt: new Date(claims.exp * 1000),
+      decidedBy: null,
+      decidedAt: null,
+      usedAt: null,
       createdAt: ctx.now,
-    });
+    };
+    await insertMandate(tx, row);
     await moveIntent(tx, intent.id, needsHuman ? 'pending_approval' : 'mandated');
-    return mandateDto((await findMandate(tx, intent.orgId, id))!, ctx.now);
+    return mandateDto(row, ctx.now);
   });
 }
 
