@@ -30,7 +30,7 @@ describe('health', () => {
     expect((await t.request('GET', '/readyz')).status).toBe(503);
 
     const call = await t.request('GET', '/agent-accounts', { token: org.orgKey });
-    expectError(call, 500, 'internal_error');
+    expectError(call, 503, 'service_unavailable');
     expect(call.text).not.toMatch(/select|api_keys|key_hash|PGlite|pool/i);
   });
 });

@@ -191,10 +191,12 @@ describe('tenancy: an agent key sees only its own agent account', () => {
     expect((await t.request('GET', `/mandates/${mandate.body.id}`, { token: two.agentKey })).body.status).toBe('active');
   });
 
-  it('always creates intents for itself, whatever agent_account_id it sends', async () => {
-    const res = await t.request('POST', '/purchase-intents', { token: one.agentKey, body: { agent_account_id: two.agentId, vendor: 'acme_api', amount: 100, currency: 'INR' } });
-    expect(res.status).toBe(201);
-    expect(res.body.agent_account_id).toBe(one.agentId);
+  it('refuses an intent for another agent account with 400 naming agent_account_id, and accepts its own id', async () => {
+    const other = await t.request('POST', '/purchase-intents', { token: one.agentKey, body: { agent_account_id: two.agentId, vendor: 'acme_api', amount: 100, currency: 'INR' } });
+    expectValidationError(other, 'body.agent_account_id');
+    const own = await t.request('POST', '/purchase-intents', { token: one.agentKey, body: { agent_account_id: one.agentId, vendor: 'acme_api', amount: 100, currency: 'INR' } });
+    expect(own.status).toBe(201);
+    expect(own.body.agent_account_id).toBe(one.agentId);
   });
 
   it('answers 400 naming policy_id when the org key pairs an intent with another agent’s policy', async () => {

@@ -15,6 +15,18 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, code: Er
   return reply.status(ERROR_CODES[code].status).send(errorBody(request, code, message, extra));
 }
 
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGES = /PGlite is closed|Cannot use a pool after calling end|Connection terminated|timeout exceeded when trying to connect/i;
+
+/** The database cannot be reached: the client should retry later (503), it did nothing wrong. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Maps a thrown value to {status, body}; the one place where errors become HTTP. */
 export function mapError(request: FastifyRequest, err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof DomainError && isErrorCode(err.code)) {
@@ -40,6 +52,7 @@ export function mapError(request: FastifyRequest, err: unknown): { status: numbe
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: 400, body: errorBody(request, 'validation_error', 'The request is malformed.') };
   }
+  if (isDatabaseUnavailable(err)) return { status: 503, body: errorBody(request, 'service_unavailable') };
   return { status: 500, body: errorBody(request, 'internal_error') };
 }
 

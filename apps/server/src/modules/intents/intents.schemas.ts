@@ -9,7 +9,7 @@ export const CreateIntentBodySchema = z.object({
   currency: CurrencySchema,
   description: z.string().max(500).optional(),
   metadata: z.record(z.string().max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, 'at most 20 keys').optional(),
-  agent_account_id: z.string().max(64).optional().meta({ description: 'Required when an org key or a human creates the intent; an agent key always acts for itself.' }),
+  agent_account_id: z.string().max(64).optional().meta({ description: 'Required when an org key or a human creates the intent; an agent key may only name itself.' }),
 });
 
 export const IntentSchema = z.object({

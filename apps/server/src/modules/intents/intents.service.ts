@@ -38,7 +38,11 @@ export interface CreateIntentInput {
 
 export async function createIntent(ctx: RequestContext, input: CreateIntentInput) {
   assertCanWrite(ctx.principal);
-  const agentAccountId = agentScope(ctx.principal) ?? input.agent_account_id;
+  const scope = agentScope(ctx.principal);
+  if (scope && input.agent_account_id && input.agent_account_id !== scope) {
+    throw new DomainError('validation_error', 'body.agent_account_id: an agent key can only create intents for its own agent account', { field: 'body.agent_account_id' });
+  }
+  const agentAccountId = scope ?? input.agent_account_id;
   if (!agentAccountId) throw new DomainError('validation_error', 'body.agent_account_id: required unless an agent key makes the request', { field: 'body.agent_account_id' });
   const row: IntentRow = {
     id: newId('intent'),
