@@ -59,12 +59,17 @@ export async function ensureDemoData(appCtx: AppContext): Promise<DemoCredential
 
 const HOUR_MS = 3_600_000;
 
+/** All or nothing: the whole seed runs in one transaction (each use case nests as a savepoint). */
 async function seedDemoData(appCtx: AppContext): Promise<DemoCredentials> {
+  return appCtx.database.db.transaction((tx) => seedInto(tx, appCtx));
+}
+
+async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
   const now = appCtx.clock();
-  const org = await signup(appCtx.database, { email: DEMO_EMAIL, password: DEMO_PASSWORD, org_name: 'Demo Org' }, now);
+  const org = await signup({ ...appCtx.database, db: tx }, { email: DEMO_EMAIL, password: DEMO_PASSWORD, org_name: 'Demo Org' }, now);
   const ctx = (at: Date, principal?: RequestContext['principal']): RequestContext => ({
     app: appCtx,
-    db: appCtx.database.db,
+    db: tx,
     principal: principal ?? { type: 'org_key', keyId: 'seed', orgId: org.org_id },
     ip: '127.0.0.1',
     now: at,
@@ -79,10 +84,8 @@ async function seedDemoData(appCtx: AppContext): Promise<DemoCredentials> {
 
   await createVendor(admin, { vendor_id: 'acme_api', name: 'Acme API', rail: 'ledger' });
   // The two x402 vendors of the plan: HTTP endpoints that answer 402 Payment Required.
-  await appCtx.database.db.transaction(async (tx) => {
-    await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'weather_x402', name: 'Weather data (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/weather' }, createdAt: now });
-    await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'search_x402', name: 'Web search (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/search' }, createdAt: now });
-  });
+  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'weather_x402', name: 'Weather data (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/weather' }, createdAt: now });
+  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'search_x402', name: 'Web search (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/search' }, createdAt: now });
 
   const lowPolicy = await createPolicy(admin, { agent_account_id: low.id, name: 'Research: everyday APIs', currency: 'INR', vendor_allowlist: ['acme_api', 'weather_x402', 'search_x402'], per_tx_cap: 50_000, daily_limit: 200_000 });
   const mediumPolicy = await createPolicy(admin, { agent_account_id: medium.id, name: 'Procurement: approval over 100.00', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 20_000, daily_limit: 100_000, approval_threshold: 10_000 });
@@ -92,12 +95,10 @@ async function seedDemoData(appCtx: AppContext): Promise<DemoCredentials> {
   });
 
   // Three past x402 payments on the research agent's chain: settled, pending, failed (5 receipts).
-  await appCtx.database.db.transaction(async (tx) => {
-    const history = { tx, appCtx, orgId: org.org_id, agentId: low.id, policyId: lowPolicy.id };
-    await recordPastPayment(history, 'weather_x402', 12_000, ['pending', 'settled'], new Date(now.getTime() - 3 * HOUR_MS));
-    await recordPastPayment(history, 'search_x402', 4_500, ['pending'], new Date(now.getTime() - 2 * HOUR_MS));
-    await recordPastPayment(history, 'weather_x402', 8_000, ['pending', 'failed'], new Date(now.getTime() - HOUR_MS));
-  });
+  const history = { tx, appCtx, orgId: org.org_id, agentId: low.id, policyId: lowPolicy.id };
+  await recordPastPayment(history, 'weather_x402', 12_000, ['pending', 'settled'], new Date(now.getTime() - 3 * HOUR_MS));
+  await recordPastPayment(history, 'search_x402', 4_500, ['pending'], new Date(now.getTime() - 2 * HOUR_MS));
+  await recordPastPayment(history, 'weather_x402', 8_000, ['pending', 'failed'], new Date(now.getTime() - HOUR_MS));
 
   const lowAgent = ctx(now, { type: 'agent', keyId: 'seed', orgId: org.org_id, agentAccountId: low.id });
   const openIntent = await createIntent(lowAgent, { vendor: 'acme_api', amount: 19_900, currency: 'INR', description: 'Acme API credits' });
