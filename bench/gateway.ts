@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './lib/cpu.ts';
 import { setUpFixture } from './lib/fixture.ts';
+import { runPacedUsers } from './lib/paced-users.ts';
 import { createIntents, createMandates, executeMandates, fullFlow, IdPool, runPhase, type LoadTarget, type PhaseResult } from './lib/load.ts';
 import { initialisePgbench, runPgbench, type PgbenchResult } from './lib/pgbench.ts';
 import { createDatabase, dropDatabase, readPostgresFacts, throwAwayDatabaseName, type PostgresFacts } from './lib/postgres.ts';
@@ -64,20 +65,23 @@ async function runGatewayPhases(target: LoadTarget, meter: CpuMeter, userRequest
   const phases: MeasuredPhase[] = [];
   const warmUp = await runPhase('warm-up', { ...target, durationSeconds: Math.min(WARM_UP_SECONDS, target.durationSeconds) }, fullFlow);
   log(`${describePhase(warmUp)} (not counted)`);
-  const plans: { name: string; plan: typeof fullFlow; connectionRate?: number }[] = [
+  const plans = [
     { name: 'intents', plan: createIntents(intents) },
     { name: 'mandates', plan: createMandates(intents, mandates) },
     { name: 'executes', plan: executeMandates(mandates) },
     { name: 'full flow', plan: fullFlow },
-    // The plan's "100 concurrent users": each user runs the flow with think time between requests.
-    { name: 'paced users', plan: fullFlow, connectionRate: userRequestsPerSecond },
   ];
-  for (const { name, plan, connectionRate } of plans) {
-    log(`phase "${name}": ${target.connections} connections for ${target.durationSeconds} s${connectionRate ? `, ${connectionRate} request/s each` : ''}`);
-    const { result, cpu } = await meter.measure(() => runPhase(name, { ...target, connectionRate }, plan));
+  for (const { name, plan } of plans) {
+    log(`phase "${name}": ${target.connections} connections for ${target.durationSeconds} s`);
+    const { result, cpu } = await meter.measure(() => runPhase(name, target, plan));
     log(describePhase(result));
     phases.push({ ...result, cpu });
   }
+  // The plan's "100 concurrent users": each user runs the flow with think time between requests.
+  log(`phase "paced users": ${target.connections} users, ${userRequestsPerSecond} request/s each on average`);
+  const { result, cpu } = await meter.measure(() => runPacedUsers(target, userRequestsPerSecond));
+  log(describePhase(result));
+  phases.push({ ...result, cpu });
   return phases;
 }
 

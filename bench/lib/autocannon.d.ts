@@ -26,8 +26,6 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     timeout?: number;
-    /** Requests per second per connection: a user with think time between requests. */
-    connectionRate?: number;
     requests?: SequencedRequest[];
     setupClient?: (client: Client) => void;
   }

@@ -41,8 +41,6 @@ export interface LoadTarget {
   durationSeconds: number;
   paymentAmount: number;
   currency: string;
-  /** Requests per second per connection; unset means each connection sends as fast as it gets answers. */
-  connectionRate?: number;
 }
 
 /** An id with the agent that owns it: requests about it must carry that agent's key. */
@@ -272,7 +270,6 @@ export async function runPhase(phase: string, target: LoadTarget, plan: Connecti
     url: target.baseUrl,
     connections: target.connections,
     duration: target.durationSeconds,
-    ...(target.connectionRate ? { connectionRate: target.connectionRate } : {}),
     requests: [filler],
     setupClient: (client: Client) => {
       const agentIndex = nextAgent++ % target.agents.length;
