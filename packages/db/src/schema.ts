@@ -83,9 +83,11 @@ export const ledgerAccounts = pgTable('ledger_accounts', {
   currency: text('currency').notNull(),
   balance: money('balance').notNull().default(0),
   allowNegative: boolean('allow_negative').notNull().default(false),
+  /** A hot account (a vendor many agents pay) is split into shards so payments do not queue on one row. */
+  shard: integer('shard').notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex('ledger_accounts_owner_key').on(t.orgId, t.type, t.ownerRef, t.currency),
+  uniqueIndex('ledger_accounts_owner_shard_key').on(t.orgId, t.type, t.ownerRef, t.currency, t.shard),
   check('ledger_accounts_no_overdraft', sql`${t.allowNegative} or ${t.balance} >= 0`),
   check('ledger_accounts_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
 ]);

@@ -28,6 +28,7 @@ export const DOMAIN_ERROR_CODES = [
   'mandate_expired',
   'mandate_invalid',
   'invalid_receipt',
+  'invalid_shard_count',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

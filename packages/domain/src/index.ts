@@ -15,6 +15,7 @@ export {
 } from './money/money.ts';
 
 export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';
+export { accountShard, PAYABLE_SHARDS } from './ledger/account-shard.ts';
 
 export type { PolicyRules, PolicyViolationReason, RiskTier, TimeWindow, Weekday } from './policy/types.ts';
 export { PolicyRulesSchema, TimeWindowSchema, WeekdaySchema } from './policy/policy-rules.schema.ts';

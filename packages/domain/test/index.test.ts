@@ -23,6 +23,8 @@ describe('the package entry point', () => {
         'applyPostings',
         'assertBalancedPostings',
         'buildTransferPostings',
+        'accountShard',
+        'PAYABLE_SHARDS',
         'PolicyRulesSchema',
         'TimeWindowSchema',
         'WeekdaySchema',

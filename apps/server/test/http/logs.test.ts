@@ -45,7 +45,7 @@ describe('logs', () => {
     lines.length = 0;
     const failedLogin = await t.request('POST', '/auth/login', { body: { email: org.email, password: org.password } });
     const failedCall = await t.request('GET', '/agent-accounts', { token: org.orgKey });
-    expect([failedLogin.status, failedCall.status]).toEqual([500, 500]);
+    expect([failedLogin.status, failedCall.status]).toEqual([503, 503]);
 
     const log = lines.join('');
     expect(log).toContain('request failed');

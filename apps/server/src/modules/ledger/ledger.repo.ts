@@ -11,17 +11,27 @@ export interface AccountKey {
   type: LedgerAccountType;
   ownerRef: string;
   currency: string;
+  /** Only hot accounts (vendor payables) use shards other than 0. */
+  shard?: number;
 }
 
 export async function insertAccountIfMissing(db: Executor, id: string, key: AccountKey, allowNegative: boolean, now: Date): Promise<void> {
-  await db.insert(ledgerAccounts).values({ id, ...key, allowNegative, balance: 0, createdAt: now }).onConflictDoNothing();
+  await db.insert(ledgerAccounts).values({ id, ...key, shard: key.shard ?? 0, allowNegative, balance: 0, createdAt: now }).onConflictDoNothing();
 }
 
 export async function findAccount(db: Executor, key: AccountKey, forUpdate = false) {
   const query = db
     .select()
     .from(ledgerAccounts)
-    .where(and(eq(ledgerAccounts.orgId, key.orgId), eq(ledgerAccounts.type, key.type), eq(ledgerAccounts.ownerRef, key.ownerRef), eq(ledgerAccounts.currency, key.currency)));
+    .where(
+      and(
+        eq(ledgerAccounts.orgId, key.orgId),
+        eq(ledgerAccounts.type, key.type),
+        eq(ledgerAccounts.ownerRef, key.ownerRef),
+        eq(ledgerAccounts.currency, key.currency),
+        eq(ledgerAccounts.shard, key.shard ?? 0),
+      ),
+    );
   const [row] = forUpdate ? await query.for('update') : await query;
   return row ?? null;
 }

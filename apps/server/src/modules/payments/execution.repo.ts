@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
-import { asDate, minorUnits, rowsOf } from '../../lib/sql-values.ts';
+import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
+import { executeNamed } from '../../lib/named-statement.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -37,9 +38,10 @@ export interface ExecutionState {
  * chain. Null when any of them is missing; the caller then explains why on the slow path.
  */
 export async function lockExecutionState(db: Executor, orgId: string, mandateId: string, agentScope: string | null): Promise<ExecutionState | null> {
-  const result = await db.execute(sql`
+  const result = await executeNamed(db, 'frameos_lock_execution_state', sql`
     select m.id, m.org_id, m.intent_id, m.agent_account_id, m.policy_id, m.policy_version, m.vendor, m.amount, m.currency,
-           m.status, m.jws, m.nonce, m.issued_at, m.expires_at,
+           m.status, m.jws, m.nonce,
+           (extract(epoch from m.issued_at) * 1000)::bigint as issued_at_ms, (extract(epoch from m.expires_at) * 1000)::bigint as expires_at_ms,
            p.current_version, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail
     from mandates m
     join policies p on p.id = m.policy_id
@@ -64,8 +66,8 @@ export async function lockExecutionState(db: Executor, orgId: string, mandateId:
       status: r.status as ExecutionState['mandate']['status'],
       jws: String(r.jws),
       nonce: String(r.nonce),
-      issuedAt: asDate(r.issued_at),
-      expiresAt: asDate(r.expires_at),
+      issuedAt: new Date(exactInteger(r.issued_at_ms)),
+      expiresAt: new Date(exactInteger(r.expires_at_ms)),
     },
     policyCurrentVersion: Number(r.current_version),
     wallet: { id: String(r.wallet_id), balance: minorUnits(r.wallet_balance) },
@@ -80,6 +82,8 @@ export interface SettlementRecord {
   amount: number;
   currency: string;
   walletId: string;
+  /** Which shard of the vendor's payable account this payer credits (see accountShard). */
+  payableShard: number;
   newPayableAccountId: string;
   transferId: string;
   payment: { id: string; mandateId: string; intentId: string; agentAccountId: string; policyId: string; vendor: string; rail: string };
@@ -89,18 +93,18 @@ export interface SettlementRecord {
 /**
  * Writes a settled payment in one statement: wallet debit, vendor payable credit (created on first
  * use), the transfer and its two postings, the payment, the mandate's move to `used`, the intent's to
- * `succeeded`, the receipt and the new chain head. The vendor payable row — the one row many agents
- * share — is locked only from here to commit.
+ * `succeeded`, the receipt and the new chain head. The vendor payable account, which many agents
+ * share, is split into shards (one per payer group) and its row is locked only from here to commit.
  */
 export async function recordSettlement(db: Executor, s: SettlementRecord): Promise<void> {
   const p = s.payment;
-  const result = await db.execute(sql`
+  const result = await executeNamed(db, 'frameos_record_settlement', sql`
     with wallet as (
       update ledger_accounts set balance = balance - ${s.amount}::bigint where id = ${s.walletId} returning id
     ), payable as (
-      insert into ledger_accounts (id, org_id, type, owner_ref, currency, balance, allow_negative, created_at)
-      values (${s.newPayableAccountId}, ${s.orgId}, 'vendor_payable', ${p.vendor}, ${s.currency}, ${s.amount}::bigint, false, ${s.now})
-      on conflict (org_id, type, owner_ref, currency) do update set balance = ledger_accounts.balance + excluded.balance
+      insert into ledger_accounts (id, org_id, type, owner_ref, currency, shard, balance, allow_negative, created_at)
+      values (${s.newPayableAccountId}, ${s.orgId}, 'vendor_payable', ${p.vendor}, ${s.currency}, ${s.payableShard}, ${s.amount}::bigint, false, ${s.now})
+      on conflict (org_id, type, owner_ref, currency, shard) do update set balance = ledger_accounts.balance + excluded.balance
       returning id
     ), transfer as (
       insert into transfers (id, org_id, kind, reference, created_at) values (${s.transferId}, ${s.orgId}, 'payment', ${p.id}, ${s.now}) returning id

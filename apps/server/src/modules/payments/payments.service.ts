@@ -1,4 +1,4 @@
-import { assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy } from '@frameos/domain';
+import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -39,8 +39,8 @@ export function paymentDto(row: PaymentRow) {
  * `used`, the balanced ledger transfer, the payment, its receipt and the stored idempotent response.
  * The rows it changes are locked first, in one statement and always in one order (mandate → policy →
  * wallet → receipt chain), so concurrent executes queue instead of deadlocking and the second one
- * finds the mandate used. The vendor payable row, shared by every agent paying that vendor, is
- * locked only by the final write.
+ * finds the mandate used. The vendor payable account, shared by every agent paying that vendor, is
+ * sharded by payer and locked only by the final write.
  */
 export async function executeMandate(ctx: RequestContext, mandateId: string) {
   assertCanWrite(ctx.principal);
@@ -92,6 +92,7 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       amount: row.amount,
       currency: row.currency,
       walletId: state.wallet.id,
+      payableShard: accountShard(row.agentAccountId),
       newPayableAccountId: newId('ledger_account'),
       transferId,
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
