@@ -53,3 +53,9 @@ export async function balancesOf(db: Executor, orgId: string, type: AccountKey['
   const rows = await listAccountsOfOwner(db, orgId, type, ownerRef);
   return rows.map((r) => ({ currency: r.currency, balance: r.balance }));
 }
+
+/** The balance of an agent's wallet in a currency, or null when it has none. */
+export async function walletBalance(db: Executor, orgId: string, agentAccountId: string, currency: string): Promise<number | null> {
+  const account = await findAccount(db, { orgId, type: 'agent_wallet', ownerRef: agentAccountId, currency });
+  return account ? account.balance : null;
+}

@@ -127,10 +127,6 @@ export async function assertMandateSignature(db: Executor, ctx: RequestContext, 
   }
 }
 
-export async function markMandateUsed(db: Executor, id: string, now: Date) {
-  await updateMandate(db, id, { status: 'used', usedAt: now });
-}
-
 async function decide(ctx: RequestContext, id: string, decision: 'approve' | 'reject') {
   assertCanApprove(ctx.principal);
   return inTransaction(ctx, async (tx) => {

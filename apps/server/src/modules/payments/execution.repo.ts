@@ -27,6 +27,8 @@ export interface ExecutionState {
     expiresAt: Date;
   };
   policyCurrentVersion: number;
+  /** The rules of the policy's current version, read with the policy row's lock held. */
+  policyRules: Record<string, unknown>;
   wallet: { id: string; balance: number };
   chain: { lastSeq: number; headHash: string };
   vendor: { vendorId: string; rail: string };
@@ -35,16 +37,19 @@ export interface ExecutionState {
 /**
  * Locks, in one statement and always in the same order, the mandate, its policy (which serialises
  * every spend against the policy), the agent's wallet in the mandate's currency and the receipt
- * chain. Null when any of them is missing; the caller then explains why on the slow path.
+ * chain. Null when any of them is missing; the caller then explains why on the slow path. (Null
+ * also when a concurrent policy update moved the current version while we waited for its lock:
+ * the join to the old version no longer matches, and the caller retries.)
  */
 export async function lockExecutionState(db: Executor, orgId: string, mandateId: string, agentScope: string | null): Promise<ExecutionState | null> {
   const result = await executeNamed(db, 'frameos_lock_execution_state', sql`
     select m.id, m.org_id, m.intent_id, m.agent_account_id, m.policy_id, m.policy_version, m.vendor, m.amount, m.currency,
            m.status, m.jws, m.nonce,
            (extract(epoch from m.issued_at) * 1000)::bigint as issued_at_ms, (extract(epoch from m.expires_at) * 1000)::bigint as expires_at_ms,
-           p.current_version, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail
+           p.current_version, pv.rules as policy_rules, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail
     from mandates m
     join policies p on p.id = m.policy_id
+    join policy_versions pv on pv.policy_id = p.id and pv.version = p.current_version
     join ledger_accounts w on w.org_id = m.org_id and w.type = 'agent_wallet' and w.owner_ref = m.agent_account_id and w.currency = m.currency
     join receipt_chains c on c.agent_account_id = m.agent_account_id
     join vendors v on v.org_id = m.org_id and v.vendor_id = m.vendor
@@ -70,6 +75,7 @@ export async function lockExecutionState(db: Executor, orgId: string, mandateId:
       expiresAt: new Date(exactInteger(r.expires_at_ms)),
     },
     policyCurrentVersion: Number(r.current_version),
+    policyRules: (typeof r.policy_rules === 'string' ? JSON.parse(r.policy_rules) : r.policy_rules) as Record<string, unknown>,
     wallet: { id: String(r.wallet_id), balance: minorUnits(r.wallet_balance) },
     chain: { lastSeq: Number(r.last_seq), headHash: String(r.head_hash) },
     vendor: { vendorId: String(r.vendor_id), rail: String(r.rail) },
@@ -88,6 +94,8 @@ export interface SettlementRecord {
   transferId: string;
   payment: { id: string; mandateId: string; intentId: string; agentAccountId: string; policyId: string; vendor: string; rail: string };
   receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string };
+  /** The request's idempotency record, completed in the same statement as the effect. */
+  response: { scope: string; key: string; status: number; body: string } | null;
 }
 
 /**
@@ -128,15 +136,20 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
       select ${s.receipt.id}, ${s.orgId}, ${p.agentAccountId}, ${s.receipt.seq}, payment.id, ${JSON.stringify(s.receipt.body)}::jsonb, ${s.receipt.hash}, ${s.receipt.signature}, ${s.now}
       from payment
       returning id
+    ), idempotency as (
+      update idempotency_keys set state = 'completed', response_status = ${s.response?.status ?? null}::int, response_body = ${s.response?.body ?? null}::text
+      where principal_id = ${s.response?.scope ?? null}::text and key = ${s.response?.key ?? null}::text and state = 'in_flight'
+      returning 1
     ), chain as (
       update receipt_chains set last_seq = ${s.receipt.seq}, head_hash = ${s.receipt.hash}
       where agent_account_id = ${p.agentAccountId} and last_seq = ${s.receipt.seq - 1}
       returning 1
     )
-    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts`);
+    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts,
+           (select count(*) from idempotency) as responses`);
   const [r] = rowsOf(result);
   // Anything else means a row moved under our locks: abort rather than commit half a payment.
-  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1) {
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.responses) !== (s.response ? 1 : 0)) {
     throw new Error(`settlement wrote an unexpected shape: ${JSON.stringify(r)}`);
   }
 }

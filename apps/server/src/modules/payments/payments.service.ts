@@ -1,4 +1,4 @@
-import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy } from '@frameos/domain';
+import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, type PolicyRules } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -6,10 +6,10 @@ import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertCanWrite } from '../auth/principal.ts';
 import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
-import { policyRulesAt } from '../policies/policies.service.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
+import { walletBalance } from '../ledger/ledger.service.ts';
 import { findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
 import { lockExecutionState, recordSettlement } from './execution.repo.ts';
 
@@ -53,7 +53,7 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
 
     // Limits are re-checked under the policy lock against the policy as it is now, and against
     // everything already spent today: concurrent executes cannot overrun the daily limit together.
-    const rules = await policyRulesAt(tx, mandate.policyId, state.policyCurrentVersion);
+    const rules = state.policyRules as unknown as PolicyRules;
     const spentToday = await policyDaySpend(tx, mandate.policyId, rules, ctx.now);
     const verdict = evaluatePolicy(rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
     if (!verdict.ok) throw new DomainError('policy_violation', verdict.message, { reason: verdict.reason });
@@ -86,6 +86,8 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       event: 'payment.settled',
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, vendor: row.vendor, rail: row.rail, amount: row.amount, currency: row.currency, status: row.status, transferId },
     }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
+    const response = { ...paymentDto(row), receipt_id: receipt.id };
+    const claim = ctx.idempotency;
     await recordSettlement(tx, {
       orgId: row.orgId,
       now: ctx.now,
@@ -97,8 +99,10 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       transferId,
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
       receipt,
+      response: claim ? { scope: claim.scope, key: claim.key, status: claim.successStatus, body: JSON.stringify(response) } : null,
     });
-    return { ...paymentDto(row), receipt_id: receipt.id };
+    if (claim) claim.completed = true;
+    return response;
   });
 }
 
@@ -112,7 +116,10 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
   assertUsable(mandate, ctx.now);
   const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
   if (vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${vendor.rail} rail is not configured on this server`);
-  throw insufficientFunds(0, mandate.amount, mandate.currency);
+  const balance = await walletBalance(tx, mandate.orgId, mandate.agentAccountId, mandate.currency);
+  if (balance === null) throw insufficientFunds(0, mandate.amount, mandate.currency);
+  // Everything exists: the policy changed version while we waited for its lock. Start again.
+  throw Object.assign(new Error('execution state changed while locking; retrying'), { code: '40001' });
 }
 
 export async function getPayment(ctx: RequestContext, id: string) {

@@ -38,7 +38,3 @@ export async function listPolicies(db: Executor, orgId: string, limit: number, s
     .limit(limit + 1);
 }
 
-export async function findPolicyVersionRules(db: Executor, policyId: string, version: number) {
-  const [row] = await db.select({ rules: policyVersions.rules }).from(policyVersions).where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.version, version)));
-  return row?.rules ?? null;
-}

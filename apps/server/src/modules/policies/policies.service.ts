@@ -6,7 +6,7 @@ import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertAdmin } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
-import { findPolicyVersionRules, findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, type PolicyRow } from './policies.repo.ts';
+import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, type PolicyRow } from './policies.repo.ts';
 
 export interface LoadedPolicy {
   row: PolicyRow;
@@ -85,9 +85,3 @@ export async function listPoliciesPage(ctx: RequestContext, limit: number, start
   return toPage(rows.map((r) => ({ id: r.policy.id, loaded: { row: r.policy, rules: r.rules as unknown as PolicyRules } })), limit, (r) => policyDto(r.loaded));
 }
 
-/** The rules of one version of a policy (the caller has already authorised access to the policy). */
-export async function policyRulesAt(db: Executor, policyId: string, version: number): Promise<PolicyRules> {
-  const rules = await findPolicyVersionRules(db, policyId, version);
-  if (!rules) throw new DomainError('not_found', `Policy ${policyId} version ${version} not found`);
-  return rules as unknown as PolicyRules;
-}
