@@ -29,6 +29,7 @@ export const DOMAIN_ERROR_CODES = [
   'mandate_invalid',
   'invalid_receipt',
   'invalid_shard_count',
+  'invalid_webhook_secret',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

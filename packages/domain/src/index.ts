@@ -45,3 +45,6 @@ export {
   type ChainStart,
   type ChainVerification,
 } from './receipts/verify-chain.ts';
+
+export { generateWebhookSecret, signWebhook, type SignedWebhookHeaders } from './webhooks/standard-webhook.ts';
+export { isPublicAddress } from './webhooks/public-address.ts';
