@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   vendor: 'ven',
   ledger_account: 'lac',
   request: 'req',
+  webhook_endpoint: 'whe',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

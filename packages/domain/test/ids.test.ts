@@ -19,6 +19,7 @@ describe('ID_PREFIXES', () => {
       vendor: 'ven',
       ledger_account: 'lac',
       request: 'req',
+      webhook_endpoint: 'whe',
     });
   });
 

@@ -11,6 +11,7 @@ import { intentRoutes } from '../modules/intents/intents.routes.ts';
 import { mandateRoutes } from '../modules/mandates/mandates.routes.ts';
 import { paymentRoutes } from '../modules/payments/payments.routes.ts';
 import { receiptRoutes } from '../modules/receipts/receipts.routes.ts';
+import { webhookEndpointRoutes } from '../modules/webhook-endpoints/webhook-endpoints.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -24,4 +25,5 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await mandateRoutes(app);
   await paymentRoutes(app);
   await receiptRoutes(app);
+  await webhookEndpointRoutes(app);
 }

@@ -1,0 +1,89 @@
+import { DomainError, generateWebhookSecret } from '@frameos/domain';
+import type { RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { toPage } from '../../http/common-schemas.ts';
+import { assertAdmin } from '../auth/principal.ts';
+import { assertDeliverableUrl } from './delivery-target.ts';
+import { findWebhookEndpoint, insertWebhookEndpoint, listWebhookEndpoints, updateWebhookEndpoint, type WebhookEndpointRow } from './webhook-endpoints.repo.ts';
+
+function endpointDto(row: WebhookEndpointRow) {
+  return {
+    object: 'webhook_endpoint' as const,
+    webhook_endpoint_id: row.id,
+    id: row.id,
+    url: row.url,
+    events: row.events as ('payment.settled' | 'payment.failed' | 'payment.refunded' | 'mandate.pending_approval' | 'mandate.approved')[],
+    enabled: row.enabled,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('not_found', `Webhook endpoint ${id} not found`);
+}
+
+export async function createWebhookEndpoint(ctx: RequestContext, input: { url: string; events: string[] }) {
+  assertAdmin(ctx.principal);
+  await assertDeliverableUrl(input.url, ctx.app.config.env === 'production');
+  const row: WebhookEndpointRow = {
+    id: newId('webhook_endpoint'),
+    orgId: ctx.principal.orgId,
+    url: input.url,
+    events: input.events,
+    secret: generateWebhookSecret(),
+    enabled: true,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    deletedAt: null,
+  };
+  return inTransaction(ctx, async (tx) => {
+    await insertWebhookEndpoint(tx, row);
+    return { ...endpointDto(row), secret: row.secret };
+  });
+}
+
+export async function getWebhookEndpoint(ctx: RequestContext, id: string) {
+  assertAdmin(ctx.principal);
+  const row = await findWebhookEndpoint(ctx.db, ctx.principal.orgId, id);
+  if (!row) throw notFound(id);
+  return endpointDto(row);
+}
+
+export async function listWebhookEndpointsPage(ctx: RequestContext, limit: number, startingAfter?: string) {
+  assertAdmin(ctx.principal);
+  return toPage(await listWebhookEndpoints(ctx.db, ctx.principal.orgId, limit, startingAfter), limit, endpointDto);
+}
+
+export async function changeWebhookEndpoint(ctx: RequestContext, id: string, changes: { events?: string[] | undefined; enabled?: boolean | undefined }) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, {
+      ...(changes.events ? { events: changes.events } : {}),
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      updatedAt: ctx.now,
+    });
+    if (!row) throw notFound(id);
+    return endpointDto(row);
+  });
+}
+
+export async function deleteWebhookEndpoint(ctx: RequestContext, id: string) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    // Soft delete: delivery attempts keep pointing at the endpoint they were made for.
+    const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, { deletedAt: ctx.now, enabled: false, updatedAt: ctx.now });
+    if (!row) throw notFound(id);
+    return { webhook_endpoint_id: id, deleted: true };
+  });
+}
+
+export async function rotateWebhookSecret(ctx: RequestContext, id: string) {
+  assertAdmin(ctx.principal);
+  return inTransaction(ctx, async (tx) => {
+    const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, { secret: generateWebhookSecret(), updatedAt: ctx.now });
+    if (!row) throw notFound(id);
+    return { ...endpointDto(row), secret: row.secret };
+  });
+}
