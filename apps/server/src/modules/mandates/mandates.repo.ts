@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
 import { schema, type Executor } from '@frameos/db';
 
 const { mandates } = schema;
@@ -23,4 +24,27 @@ export async function listMandates(db: Executor, orgId: string, limit: number, s
   if (startingAfter) conditions.push(lt(mandates.id, startingAfter));
   if (agentAccountId) conditions.push(eq(mandates.agentAccountId, agentAccountId));
   return db.select().from(mandates).where(and(...conditions)).orderBy(desc(mandates.id)).limit(limit + 1);
+}
+
+/**
+ * Issues a mandate in one statement (a hot path, see docs/benchmarks.md): the mandate, its intent's
+ * new status and the stored idempotent response. Checks what it wrote; anything else aborts.
+ */
+export async function recordIssuedMandate(db: Executor, row: MandateRow, intentStatus: 'mandated' | 'pending_approval', response: StoredResponse | null) {
+  const result = await db.execute(sql`
+    with mandate as (
+      insert into mandates (id, org_id, intent_id, agent_account_id, policy_id, policy_version, vendor, amount, currency, status, jws, nonce, issued_at, expires_at, created_at)
+      values (${row.id}, ${row.orgId}, ${row.intentId}, ${row.agentAccountId}, ${row.policyId}, ${row.policyVersion}, ${row.vendor}, ${row.amount}::bigint, ${row.currency},
+              ${row.status}, ${row.jws}, ${row.nonce}, ${row.issuedAt}, ${row.expiresAt}, ${row.createdAt})
+      returning 1
+    ), intent as (
+      update purchase_intents set status = ${intentStatus} where id = ${row.intentId} returning 1
+    ), idempotency as (
+      ${completeIdempotencySql(response)}
+    )
+    select (select count(*) from mandate) as mandates, (select count(*) from intent) as intents, (select count(*) from idempotency) as responses`);
+  const [r] = (result as unknown as { rows: Record<string, unknown>[] }).rows;
+  if (Number(r?.mandates) !== 1 || Number(r?.intents) !== 1 || Number(r?.responses) !== (response ? 1 : 0)) {
+    throw new Error(`issuing the mandate wrote an unexpected shape: ${JSON.stringify(r)}`);
+  }
 }

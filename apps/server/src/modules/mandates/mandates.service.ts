@@ -11,7 +11,8 @@ import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts'
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
-import { findMandate, insertMandate, listMandates, updateMandate, type MandateRow } from './mandates.repo.ts';
+import { findMandate, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
+import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
 import { assertDecidable, visibleStatus } from './mandate-state.ts';
 
 export { assertUsable } from './mandate-state.ts';
@@ -96,9 +97,10 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
       usedAt: null,
       createdAt: ctx.now,
     };
-    await insertMandate(tx, row);
-    await moveIntent(tx, intent.id, needsHuman ? 'pending_approval' : 'mandated');
-    return mandateDto(row, ctx.now);
+    const response = mandateDto(row, ctx.now);
+    await recordIssuedMandate(tx, row, needsHuman ? 'pending_approval' : 'mandated', storedResponseFor(ctx, response));
+    markResponseStored(ctx);
+    return response;
   });
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
+import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -95,7 +96,7 @@ export interface SettlementRecord {
   payment: { id: string; mandateId: string; intentId: string; agentAccountId: string; policyId: string; vendor: string; rail: string };
   receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string };
   /** The request's idempotency record, completed in the same statement as the effect. */
-  response: { scope: string; key: string; status: number; body: string } | null;
+  response: StoredResponse | null;
 }
 
 /**
@@ -137,9 +138,7 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
       from payment
       returning id
     ), idempotency as (
-      update idempotency_keys set state = 'completed', response_status = ${s.response?.status ?? null}::int, response_body = ${s.response?.body ?? null}::text
-      where principal_id = ${s.response?.scope ?? null}::text and key = ${s.response?.key ?? null}::text and state = 'in_flight'
-      returning 1
+      ${completeIdempotencySql(s.response)}
     ), chain as (
       update receipt_chains set last_seq = ${s.receipt.seq}, head_hash = ${s.receipt.hash}
       where agent_account_id = ${p.agentAccountId} and last_seq = ${s.receipt.seq - 1}

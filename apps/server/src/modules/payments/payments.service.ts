@@ -3,6 +3,7 @@ import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
+import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, assertCanWrite } from '../auth/principal.ts';
 import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
@@ -87,7 +88,6 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, vendor: row.vendor, rail: row.rail, amount: row.amount, currency: row.currency, status: row.status, transferId },
     }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
     const response = { ...paymentDto(row), receipt_id: receipt.id };
-    const claim = ctx.idempotency;
     await recordSettlement(tx, {
       orgId: row.orgId,
       now: ctx.now,
@@ -99,9 +99,9 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
       transferId,
       payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
       receipt,
-      response: claim ? { scope: claim.scope, key: claim.key, status: claim.successStatus, body: JSON.stringify(response) } : null,
+      response: storedResponseFor(ctx, response),
     });
-    if (claim) claim.completed = true;
+    markResponseStored(ctx);
     return response;
   });
 }
