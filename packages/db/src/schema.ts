@@ -249,3 +249,12 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [index('webhook_endpoints_org_idx').on(t.orgId, t.id)]);
+
+export const integrityChecks = pgTable('integrity_checks', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull(),
+  chains: integer('chains').notNull(),
+  brokenChains: integer('broken_chains').notNull(),
+  /** One entry per broken chain: agent account, org, first invalid seq. */
+  broken: jsonb('broken').$type<{ agent_account_id: string; org_id: string; first_invalid_seq: number | null }[]>().notNull(),
+}, (t) => [index('integrity_checks_checked_at_idx').on(t.checkedAt)]);

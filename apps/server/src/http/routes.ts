@@ -11,6 +11,7 @@ import { intentRoutes } from '../modules/intents/intents.routes.ts';
 import { mandateRoutes } from '../modules/mandates/mandates.routes.ts';
 import { paymentRoutes } from '../modules/payments/payments.routes.ts';
 import { receiptRoutes } from '../modules/receipts/receipts.routes.ts';
+import { integrityRoutes } from '../modules/integrity/integrity.routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhook-endpoints/webhook-endpoints.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
@@ -26,4 +27,5 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await paymentRoutes(app);
   await receiptRoutes(app);
   await webhookEndpointRoutes(app);
+  await integrityRoutes(app);
 }

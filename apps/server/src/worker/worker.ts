@@ -1,11 +1,13 @@
 import type { AppContext } from '../lib/context.ts';
 import { deleteExpiredIdempotencyKeys } from '../modules/idempotency/idempotency.repo.ts';
+import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * Background housekeeping. Durable jobs (webhook deliveries, reconciliation) arrive with the job
- * queue; today the worker only drops idempotency records past their 24 h retention.
+ * Background work on timers: dropping idempotency records past their 24 h retention, and the daily
+ * receipt-chain integrity check. Durable jobs (webhook deliveries, reconciliation) arrive with the
+ * job queue (issue 4).
  */
 export function startWorker(appCtx: AppContext): { stop: () => void } {
   const sweep = async () => {
@@ -16,8 +18,16 @@ export function startWorker(appCtx: AppContext): { stop: () => void } {
       appCtx.log.error({ err }, 'idempotency sweep failed');
     }
   };
-  const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
-  timer.unref();
+  const checkIntegrity = async () => {
+    try {
+      await runIntegrityCheck(appCtx);
+    } catch (err) {
+      appCtx.log.error({ err }, 'integrity check could not run');
+    }
+  };
+  const timers = [setInterval(sweep, SWEEP_INTERVAL_MS), setInterval(checkIntegrity, appCtx.config.integrityCheckIntervalMs)];
+  for (const timer of timers) timer.unref();
   void sweep();
-  return { stop: () => clearInterval(timer) };
+  void checkIntegrity();
+  return { stop: () => timers.forEach((t) => clearInterval(t)) };
 }
