@@ -31,10 +31,6 @@ export interface CreateDbOptions {
   poolSize?: number;
 }
 
-export function describeDatabaseUrl(url: string | undefined): DatabaseKind {
-  return url && /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'pglite';
-}
-
 export async function createDb(options: CreateDbOptions): Promise<Database> {
   const { url } = options;
   if (url && /^postgres(ql)?:\/\//.test(url)) return createPostgresDb(url, options.poolSize ?? 20);

@@ -1,14 +1,9 @@
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from './context.ts';
 import { completeIdempotencyKey } from '../modules/idempotency/idempotency.repo.ts';
+import { isRetryableConflict } from './pg-errors.ts';
 
-const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
-
-function isRetryable(err: unknown): boolean {
-  const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === 'string' && RETRYABLE_PG_CODES.has(code);
-}
 
 /**
  * Runs a use case in one transaction. When the request carries an Idempotency-Key, the response
@@ -26,7 +21,7 @@ export async function inTransaction<T>(ctx: RequestContext, work: (tx: Tx) => Pr
       });
     } catch (err) {
       if (ctx.idempotency) ctx.idempotency.completed = false;
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(err)) throw err;
     }
   }
 }

@@ -6,8 +6,8 @@ import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { generateApiKey } from '../auth/api-key-secret.ts';
 import { insertApiKey } from '../auth/auth.repo.ts';
-import { agentScope, assertAdmin } from '../auth/principal.ts';
-import { balancesOf, ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
+import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
+import { balancesByOwner, balancesOf, ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { findAgentAccount, insertAgentAccount, listAgentAccounts, type AgentAccountRow } from './agent-accounts.repo.ts';
 
 function toDto(row: AgentAccountRow, balances: { currency: string; balance: number }[]) {
@@ -25,8 +25,7 @@ function toDto(row: AgentAccountRow, balances: { currency: string; balance: numb
 
 /** Loads an agent account the caller may see: another org's (or, for an agent key, another agent's) is a 404. */
 export async function getVisibleAgentAccount(db: Executor, ctx: RequestContext, id: string): Promise<AgentAccountRow> {
-  const scope = agentScope(ctx.principal);
-  const row = scope && scope !== id ? null : await findAgentAccount(db, ctx.principal.orgId, id);
+  const row = canSeeAgentAccount(ctx.principal, id) ? await findAgentAccount(db, ctx.principal.orgId, id) : null;
   if (!row) throw new DomainError('not_found', `Agent account ${id} not found`);
   return row;
 }
@@ -56,8 +55,8 @@ export async function listAgentAccountsPage(ctx: RequestContext, limit: number, 
   }
   const rows = await listAgentAccounts(ctx.db, ctx.principal.orgId, limit, startingAfter);
   const page = toPage(rows, limit, (r) => r);
-  const data = await Promise.all(page.data.map(async (r) => toDto(r, await balancesOf(ctx.db, r.orgId, 'agent_wallet', r.id))));
-  return { ...page, data };
+  const balances = await balancesByOwner(ctx.db, ctx.principal.orgId, 'agent_wallet', page.data.map((r) => r.id));
+  return { ...page, data: page.data.map((r) => toDto(r, balances.get(r.id) ?? [])) };
 }
 
 export async function createAgentApiKey(ctx: RequestContext, agentAccountId: string) {

@@ -4,6 +4,7 @@ import { schema } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
+import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
 import { findFirstMembership, findUserByEmail, insertApiKey, listApiKeys, revokeApiKey } from './auth.repo.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.ts';
@@ -80,9 +81,4 @@ export async function listKeys(ctx: RequestContext) {
     has_more: false,
     next_cursor: null,
   };
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
 }

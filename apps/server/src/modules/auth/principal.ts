@@ -39,6 +39,11 @@ export function assertCanApprove(p: Principal): void {
   if (p.role === 'viewer') forbid('Viewers can only read.');
 }
 
+/** Whether the principal may see a row of this agent account (the org is already filtered in SQL). */
+export function canSeeAgentAccount(p: Principal, agentAccountId: string): boolean {
+  return p.type !== 'agent' || p.agentAccountId === agentAccountId;
+}
+
 /** An agent key sees only its own agent account; humans and the org key see the whole org. */
 export function agentScope(p: Principal): string | null {
   return p.type === 'agent' ? p.agentAccountId : null;

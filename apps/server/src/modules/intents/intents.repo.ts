@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { rowsOf } from '../../lib/sql-values.ts';
 import { schema, type Executor } from '@frameos/db';
 
 const { purchaseIntents, agentAccounts } = schema;
@@ -38,7 +39,7 @@ export async function insertIntentIfReferencesExist(db: Executor, row: IntentRow
     where exists (select 1 from agent_accounts where id = ${row.agentAccountId} and org_id = ${row.orgId})
       and exists (select 1 from vendors where org_id = ${row.orgId} and vendor_id = ${row.vendor})
     returning id`);
-  return (result as unknown as { rows: unknown[] }).rows.length === 1;
+  return rowsOf(result).length === 1;
 }
 
 /** Locks an intent for a state change and reads its agent's risk tier in the same round trip. */

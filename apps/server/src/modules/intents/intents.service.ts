@@ -4,7 +4,7 @@ import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
-import { agentScope, assertCanWrite } from '../auth/principal.ts';
+import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
 import { findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, setIntentStatus, type IntentRow, type IntentStatus } from './intents.repo.ts';
@@ -69,16 +69,14 @@ export async function createIntent(ctx: RequestContext, input: CreateIntentInput
 /** Loads an intent the caller may see, optionally locking it for a state change. */
 export async function loadIntent(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<IntentRow> {
   const row = await findIntent(db, ctx.principal.orgId, id, forUpdate);
-  const scope = agentScope(ctx.principal);
-  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
   return row;
 }
 
 /** Locks an intent the caller may see, with the risk tier of the agent account that made it. */
 export async function lockIntentForMandate(db: Executor, ctx: RequestContext, id: string): Promise<{ intent: IntentRow; riskTier: RiskTier }> {
   const found = await findIntentWithRiskTier(db, ctx.principal.orgId, id);
-  const scope = agentScope(ctx.principal);
-  if (!found || (scope && found.intent.agentAccountId !== scope)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  if (!found || !canSeeAgentAccount(ctx.principal, found.intent.agentAccountId)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
   return found;
 }
 

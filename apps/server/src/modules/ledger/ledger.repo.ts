@@ -36,11 +36,12 @@ export async function findAccount(db: Executor, key: AccountKey, forUpdate = fal
   return row ?? null;
 }
 
-export async function listAccountsOfOwner(db: Executor, orgId: string, type: LedgerAccountType, ownerRef: string) {
+export async function listAccountsOfOwners(db: Executor, orgId: string, type: LedgerAccountType, ownerRefs: string[]) {
+  if (ownerRefs.length === 0) return [];
   return db
     .select()
     .from(ledgerAccounts)
-    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.type, type), eq(ledgerAccounts.ownerRef, ownerRef)))
+    .where(and(eq(ledgerAccounts.orgId, orgId), eq(ledgerAccounts.type, type), inArray(ledgerAccounts.ownerRef, ownerRefs)))
     .orderBy(asc(ledgerAccounts.currency));
 }
 
@@ -55,9 +56,4 @@ export async function applyBalanceChanges(db: Executor, lines: readonly Posting[
   for (const line of sorted) {
     await db.update(ledgerAccounts).set({ balance: sql`${ledgerAccounts.balance} + ${line.amount}` }).where(eq(ledgerAccounts.id, line.accountId));
   }
-}
-
-export async function findAccountsByIds(db: Executor, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
 }

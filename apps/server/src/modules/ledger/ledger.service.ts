@@ -1,7 +1,8 @@
 import { assertBalancedPostings, buildTransferPostings, DomainError, type Money } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import { newId } from '../../lib/ids.ts';
-import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwner, type AccountKey } from './ledger.repo.ts';
+import { isCheckViolation } from '../../lib/pg-errors.ts';
+import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, type AccountKey } from './ledger.repo.ts';
 
 export type { AccountKey, LedgerAccountType } from './ledger.repo.ts';
 
@@ -41,7 +42,7 @@ export async function postTransfer(db: Executor, request: TransferRequest): Prom
     await applyBalanceChanges(db, lines);
   } catch (err) {
     // The CHECK constraint is the last line of defence against an overdraft the service did not catch.
-    if ((err as { code?: string; cause?: { code?: string } }).code === '23514' || (err as { cause?: { code?: string } }).cause?.code === '23514') {
+    if (isCheckViolation(err)) {
       throw new DomainError('insufficient_funds', 'The wallet balance is too low for this payment.');
     }
     throw err;
@@ -49,9 +50,22 @@ export async function postTransfer(db: Executor, request: TransferRequest): Prom
   return id;
 }
 
-export async function balancesOf(db: Executor, orgId: string, type: AccountKey['type'], ownerRef: string) {
-  const rows = await listAccountsOfOwner(db, orgId, type, ownerRef);
-  return rows.map((r) => ({ currency: r.currency, balance: r.balance }));
+export type Balance = { currency: string; balance: number };
+
+/** Balances per currency of several owners' accounts, in one query (summing shards, if any). */
+export async function balancesByOwner(db: Executor, orgId: string, type: AccountKey['type'], ownerRefs: string[]): Promise<Map<string, Balance[]>> {
+  const byOwner = new Map<string, Balance[]>(ownerRefs.map((ref) => [ref, []]));
+  for (const row of await listAccountsOfOwners(db, orgId, type, ownerRefs)) {
+    const balances = byOwner.get(row.ownerRef)!;
+    const same = balances.find((b) => b.currency === row.currency);
+    if (same) same.balance += row.balance;
+    else balances.push({ currency: row.currency, balance: row.balance });
+  }
+  return byOwner;
+}
+
+export async function balancesOf(db: Executor, orgId: string, type: AccountKey['type'], ownerRef: string): Promise<Balance[]> {
+  return (await balancesByOwner(db, orgId, type, [ownerRef])).get(ownerRef) ?? [];
 }
 
 /** The balance of an agent's wallet in a currency, or null when it has none. */

@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { rowsOf } from '../../lib/sql-values.ts';
 import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
 import { schema, type Executor } from '@frameos/db';
 
@@ -43,7 +44,7 @@ export async function recordIssuedMandate(db: Executor, row: MandateRow, intentS
       ${completeIdempotencySql(response)}
     )
     select (select count(*) from mandate) as mandates, (select count(*) from intent) as intents, (select count(*) from idempotency) as responses`);
-  const [r] = (result as unknown as { rows: Record<string, unknown>[] }).rows;
+  const [r] = rowsOf(result);
   if (Number(r?.mandates) !== 1 || Number(r?.intents) !== 1 || Number(r?.responses) !== (response ? 1 : 0)) {
     throw new Error(`issuing the mandate wrote an unexpected shape: ${JSON.stringify(r)}`);
   }

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
-import { agentScope, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
+import { agentScope, canSeeAgentAccount, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
 import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts';
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
@@ -106,8 +106,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
 
 export async function loadMandate(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<MandateRow> {
   const row = await findMandate(db, ctx.principal.orgId, id, forUpdate);
-  const scope = agentScope(ctx.principal);
-  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Mandate ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Mandate ${id} not found`);
   return row;
 }
 

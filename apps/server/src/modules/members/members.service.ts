@@ -4,7 +4,7 @@ import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { hashPassword } from '../auth/password.ts';
-import { isUniqueViolation } from '../auth/auth.service.ts';
+import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin, type Principal, type Role } from '../auth/principal.ts';
 import { deleteMember, findMember, insertMember, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
 

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
 import { toPage } from '../../http/common-schemas.ts';
-import { agentScope, assertCanWrite } from '../auth/principal.ts';
+import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
@@ -124,8 +124,7 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
 
 export async function getPayment(ctx: RequestContext, id: string) {
   const row = await findPayment(ctx.db, ctx.principal.orgId, id);
-  const scope = agentScope(ctx.principal);
-  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Payment ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Payment ${id} not found`);
   return paymentDto(row);
 }
 

@@ -3,7 +3,7 @@ import { DomainError, GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptC
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { agentScope } from '../auth/principal.ts';
+import { canSeeAgentAccount } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { allPublishedKeys, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
 import { advanceChain, findChain, findReceipt, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
@@ -81,8 +81,7 @@ export function receiptDto(row: Pick<ReceiptRow, 'body' | 'hash' | 'signature'>)
 
 export async function getReceipt(ctx: RequestContext, id: string) {
   const row = await findReceipt(ctx.db, ctx.principal.orgId, id);
-  const scope = agentScope(ctx.principal);
-  if (!row || (scope && row.agentAccountId !== scope)) throw new DomainError('not_found', `Receipt ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Receipt ${id} not found`);
   return receiptDto(row);
 }
 

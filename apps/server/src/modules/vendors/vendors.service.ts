@@ -4,7 +4,7 @@ import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
-import { isUniqueViolation } from '../auth/auth.service.ts';
+import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';
 import type { Rail } from './vendors.schemas.ts';
