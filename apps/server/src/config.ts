@@ -23,6 +23,18 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
   INTEGRITY_CHECK_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 7).default(24),
+  RECONCILIATION_INTERVAL_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_BASE_URL: z.string().url().optional(),
+  CASHFREE_CLIENT_ID: z.string().optional(),
+  CASHFREE_CLIENT_SECRET: z.string().optional(),
+  CASHFREE_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
+  CASHFREE_API_BASE_URL: z.string().url().optional(),
+  X402_WALLET_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key').optional(),
+  X402_NETWORK: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9-]+$/, 'must be a CAIP-2 network id such as eip155:8453').optional(),
+  X402_FACILITATOR_URL: z.string().url().optional(),
+  X402_RPC_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -45,6 +57,35 @@ export interface Config {
   seedDemoData: boolean;
   /** How often the worker verifies every receipt chain (default daily; it also runs at start). */
   integrityCheckIntervalMs: number;
+  /** How often the worker asks each rail about payments still pending. */
+  reconciliationIntervalMs: number;
+  /** Operator-level rail settings; a rail whose settings are missing is null (not configured). */
+  rails: RailsConfig;
+}
+
+export interface StripeRailConfig { secretKey: string; webhookSecret: string | null; apiBaseUrl: string | null }
+export interface CashfreeRailConfig { clientId: string; clientSecret: string; env: 'sandbox' | 'production'; apiBaseUrl: string }
+export interface X402RailConfig { walletPrivateKey: `0x${string}`; network: string; facilitatorUrl: string | null; rpcUrl: string | null }
+export interface RailsConfig {
+  stripe: StripeRailConfig | null;
+  cashfree: CashfreeRailConfig | null;
+  x402: X402RailConfig | null;
+}
+
+const CASHFREE_BASE_URLS = { sandbox: 'https://sandbox.cashfree.com/pg', production: 'https://api.cashfree.com/pg' } as const;
+
+function railsConfig(e: z.infer<typeof EnvSchema>): RailsConfig {
+  return {
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET || null, apiBaseUrl: e.STRIPE_API_BASE_URL ?? null }
+      : null,
+    cashfree: e.CASHFREE_CLIENT_ID && e.CASHFREE_CLIENT_SECRET
+      ? { clientId: e.CASHFREE_CLIENT_ID, clientSecret: e.CASHFREE_CLIENT_SECRET, env: e.CASHFREE_ENV, apiBaseUrl: e.CASHFREE_API_BASE_URL ?? CASHFREE_BASE_URLS[e.CASHFREE_ENV] }
+      : null,
+    x402: e.X402_WALLET_PRIVATE_KEY && e.X402_NETWORK
+      ? { walletPrivateKey: e.X402_WALLET_PRIVATE_KEY as `0x${string}`, network: e.X402_NETWORK, facilitatorUrl: e.X402_FACILITATOR_URL ?? null, rpcUrl: e.X402_RPC_URL ?? null }
+      : null,
+  };
 }
 
 export class ConfigError extends Error {
@@ -86,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemoData: e.NODE_ENV !== 'production' && (e.SEED_DEMO_DATA ?? 'true') === 'true',
     integrityCheckIntervalMs: Math.round(e.INTEGRITY_CHECK_INTERVAL_HOURS * 3_600_000),
+    reconciliationIntervalMs: Math.round(e.RECONCILIATION_INTERVAL_MINUTES * 60_000),
+    rails: railsConfig(e),
   };
 }
 
