@@ -78,7 +78,7 @@ export const vendors = pgTable('vendors', {
 export const ledgerAccounts = pgTable('ledger_accounts', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull().references(() => organizations.id),
-  type: text('type', { enum: ['agent_wallet', 'vendor_payable', 'test_funding'] }).notNull(),
+  type: text('type', { enum: ['agent_wallet', 'vendor_payable', 'test_funding', 'rail_clearing'] }).notNull(),
   ownerRef: text('owner_ref').notNull(),
   currency: text('currency').notNull(),
   balance: money('balance').notNull().default(0),
@@ -95,7 +95,9 @@ export const ledgerAccounts = pgTable('ledger_accounts', {
 export const transfers = pgTable('transfers', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull().references(() => organizations.id),
-  kind: text('kind', { enum: ['top_up', 'payment'] }).notNull(),
+  /** payment: wallet → payable (ledger rail) or clearing → payable (settled on an external rail);
+   * payment_hold: wallet → clearing while an external rail decides; payment_release: clearing → wallet on failure. */
+  kind: text('kind', { enum: ['top_up', 'payment', 'payment_hold', 'payment_release', 'refund'] }).notNull(),
   reference: text('reference').notNull(),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('transfers_kind_reference_key').on(t.kind, t.reference)]);
@@ -185,10 +187,23 @@ export const payments = pgTable('payments', {
   status: text('status', { enum: ['pending', 'settled', 'failed'] }).notNull(),
   transferId: text('transfer_id').references(() => transfers.id),
   failureCode: text('failure_code'),
+  failureMessage: text('failure_message'),
+  /** The rail's own id for this payment (PaymentIntent, Cashfree order, x402 transaction hash). */
+  railReference: text('rail_reference'),
+  railDetails: jsonb('rail_details').$type<Record<string, string>>().notNull().default({}),
+  /** Refunded or being refunded: reserved when a refund starts, so concurrent refunds cannot exceed the amount. */
+  refundedAmount: money('refunded_amount').notNull().default(0),
+  /** Set when reconciliation or a webhook found something a human must look at (e.g. a success after a failure). */
+  attentionReason: text('attention_reason'),
   createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }),
   settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [
-  uniqueIndex('payments_mandate_key').on(t.mandateId),
+  // A mandate whose payment failed with nothing charged may be executed again.
+  uniqueIndex('payments_mandate_key').on(t.mandateId).where(sql`${t.status} <> 'failed'`),
+  index('payments_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+  index('payments_rail_reference_idx').on(t.rail, t.railReference),
+  check('payments_refunded_within_amount', sql`${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.amount}`),
   index('payments_org_idx').on(t.orgId, t.id),
   index('payments_policy_day_idx').on(t.policyId, t.createdAt),
   check('payments_amount_positive', sql`${t.amount} > 0`),
@@ -245,6 +260,8 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   /** The signing secret; it must be readable to sign deliveries (see docs/security.md). */
   secret: text('secret').notNull(),
   enabled: boolean('enabled').notNull().default(true),
+  /** Why the endpoint was disabled by FrameOS (not by the org), e.g. persistent delivery failure. */
+  disabledReason: text('disabled_reason'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
@@ -258,3 +275,82 @@ export const integrityChecks = pgTable('integrity_checks', {
   /** One entry per broken chain: agent account, org, first invalid seq. */
   broken: jsonb('broken').$type<{ agent_account_id: string; org_id: string; first_invalid_seq: number | null }[]>().notNull(),
 }, (t) => [index('integrity_checks_checked_at_idx').on(t.checkedAt)]);
+
+export const refunds = pgTable('refunds', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  paymentId: text('payment_id').notNull().references(() => payments.id),
+  amount: money('amount').notNull(),
+  currency: text('currency').notNull(),
+  reason: text('reason').notNull(),
+  status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+  railReference: text('rail_reference'),
+  transferId: text('transfer_id').references(() => transfers.id),
+  failureCode: text('failure_code'),
+  failureMessage: text('failure_message'),
+  createdAt: createdAt(),
+  completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [
+  index('refunds_payment_idx').on(t.paymentId),
+  check('refunds_amount_positive', sql`${t.amount} > 0`),
+]);
+
+/** The org's own account at a rail (Stripe customer + saved payment method, Cashfree customer details). */
+export const railAccounts = pgTable('rail_accounts', {
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  rail: text('rail').notNull(),
+  settings: jsonb('settings').$type<Record<string, string>>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.rail] })]);
+
+/** Every inbound rail webhook we accepted, keyed by the rail's event id: a duplicate changes nothing. */
+export const railWebhookEvents = pgTable('rail_webhook_events', {
+  rail: text('rail').notNull(),
+  eventId: text('event_id').notNull(),
+  type: text('type').notNull(),
+  paymentId: text('payment_id'),
+  /** applied | ignored | recorded (not applied: it would move a payment backwards) | unmatched */
+  outcome: text('outcome').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.rail, t.eventId] })]);
+
+/** Outbound events, written in the transaction of the state change that caused them. */
+export const events = pgTable('events', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  type: text('type').notNull(),
+  /** The webhook payload exactly as delivered: {"type","timestamp","data"}. */
+  payload: text('payload').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('events_org_idx').on(t.orgId, t.id)]);
+
+/** One event to one endpoint: the job the delivery worker claims, retries and finally gives up on. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  endpointId: text('endpoint_id').notNull().references(() => webhookEndpoints.id),
+  eventId: text('event_id').notNull().references(() => events.id),
+  eventType: text('event_type').notNull(),
+  status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** A claimed delivery is leased; a worker that dies mid-delivery loses the lease and another retries. */
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  lastResponseStatus: integer('last_response_status'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [
+  index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+]);
+
+export const webhookDeliveryAttempts = pgTable('webhook_delivery_attempts', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  deliveryId: text('delivery_id').notNull().references(() => webhookDeliveries.id),
+  attempt: integer('attempt').notNull(),
+  attemptedAt: timestamp('attempted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  responseStatus: integer('response_status'),
+  error: text('error'),
+  durationMs: integer('duration_ms').notNull(),
+}, (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.attempt)]);

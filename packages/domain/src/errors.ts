@@ -30,6 +30,8 @@ export const DOMAIN_ERROR_CODES = [
   'invalid_receipt',
   'invalid_shard_count',
   'invalid_webhook_secret',
+  'payment_fully_refunded',
+  'refund_exceeds_payment',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -14,6 +14,9 @@ export const ID_PREFIXES = {
   ledger_account: 'lac',
   request: 'req',
   webhook_endpoint: 'whe',
+  event: 'evt',
+  webhook_delivery: 'msg',
+  refund: 'rfd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -48,3 +48,12 @@ export {
 
 export { generateWebhookSecret, signWebhook, type SignedWebhookHeaders } from './webhooks/standard-webhook.ts';
 export { isPublicAddress } from './webhooks/public-address.ts';
+export { DELIVERY_SCHEDULE_MS, MAX_DELIVERY_ATTEMPTS, nextDeliveryDelayMs } from './webhooks/delivery-schedule.ts';
+
+export {
+  decidePaymentTransition,
+  type PaymentStatus,
+  type PaymentTransition,
+  type TransitionDecision,
+} from './payments/payment-transitions.ts';
+export { resolveRefundAmount } from './payments/refund-amount.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { DomainError, generateWebhookSecret, isPublicAddress, signWebhook } from '../src/index.ts';
+import { DELIVERY_SCHEDULE_MS, DomainError, generateWebhookSecret, isPublicAddress, MAX_DELIVERY_ATTEMPTS, nextDeliveryDelayMs, signWebhook } from '../src/index.ts';
 
 describe('Standard Webhooks signatures', () => {
   it('produces signatures the Standard Webhooks reference library verifies', () => {
@@ -52,5 +52,32 @@ describe('isPublicAddress (SSRF guard for webhook targets)', () => {
     expect(isPublicAddress('172.15.255.255')).toBe(true);
     expect(isPublicAddress('172.32.0.0')).toBe(true);
     expect(isPublicAddress('11.0.0.0')).toBe(true);
+  });
+});
+
+describe('nextDeliveryDelayMs', () => {
+  it('spans at least 24 hours of retries in total, even with the lowest jitter', () => {
+    let total = 0;
+    for (let attempts = 1; attempts < MAX_DELIVERY_ATTEMPTS; attempts++) total += nextDeliveryDelayMs(attempts, 0)!;
+    expect(total).toBeGreaterThanOrEqual(24 * 3_600_000);
+  });
+
+  it('gives up after the last scheduled attempt', () => {
+    expect(nextDeliveryDelayMs(MAX_DELIVERY_ATTEMPTS, 0.5)).toBeNull();
+    expect(nextDeliveryDelayMs(MAX_DELIVERY_ATTEMPTS - 1, 0.5)).toBe(DELIVERY_SCHEDULE_MS[MAX_DELIVERY_ATTEMPTS - 1]);
+  });
+
+  it('grows and stays within ±10 % of the schedule', () => {
+    for (let attempts = 1; attempts < MAX_DELIVERY_ATTEMPTS; attempts++) {
+      const base = DELIVERY_SCHEDULE_MS[attempts]!;
+      expect(nextDeliveryDelayMs(attempts, 0)).toBe(Math.round(base * 0.9));
+      expect(nextDeliveryDelayMs(attempts, 1)).toBe(Math.round(base * 1.1));
+      expect(DELIVERY_SCHEDULE_MS[attempts]!).toBeGreaterThanOrEqual(DELIVERY_SCHEDULE_MS[attempts - 1]!);
+    }
+  });
+
+  it('refuses a nonsensical attempt count', () => {
+    expect(() => nextDeliveryDelayMs(0, 0.5)).toThrow(RangeError);
+    expect(() => nextDeliveryDelayMs(1.5, 0.5)).toThrow(RangeError);
   });
 });
