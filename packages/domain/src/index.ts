@@ -13,6 +13,8 @@ export {
   sumMinor,
   type Money,
 } from './money/money.ts';
+export { formatMajorUnits, parseMajorUnits } from './money/major-units.ts';
+export { maskCredential } from './security/mask-credential.ts';
 
 export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';
 export { accountShard, PAYABLE_SHARDS } from './ledger/account-shard.ts';
