@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { generateSigningSeed, isStrongSeed } from '@frameos/domain';
+import { DEFAULT_RESILIENCE, type ResilienceOptions } from './modules/rails/resilient-rail.ts';
 
 /** The only module that reads process.env. */
 const EnvSchema = z.object({
@@ -19,10 +20,17 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20000),
+  RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
   INTEGRITY_CHECK_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 7).default(24),
+  RAIL_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
+  RAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  RAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  WEBHOOK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
+  WEBHOOK_DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
+  WEBHOOK_DELIVERY_POLL_MS: z.coerce.number().int().positive().max(60_000).default(500),
   RECONCILIATION_INTERVAL_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
@@ -51,12 +59,16 @@ export interface Config {
   rateLimitPerMinute: number;
   authRateLimitPerMinute: number;
   ipRateLimitPerMinute: number;
+  railWebhookRateLimitPerMinute: number;
   logLevel: string;
   trustProxy: boolean;
   /** Seed demo data at start: on by default outside production, never in production. */
   seedDemoData: boolean;
   /** How often the worker verifies every receipt chain (default daily; it also runs at start). */
   integrityCheckIntervalMs: number;
+  /** Timeouts, retries and circuit breaking around every rail call (docs/rails.md). */
+  railResilience: ResilienceOptions;
+  webhookDelivery: { timeoutMs: number; leaseMs: number; pollMs: number };
   /** How often the worker asks each rail about payments still pending. */
   reconciliationIntervalMs: number;
   /** Operator-level rail settings; a rail whose settings are missing is null (not configured). */
@@ -123,10 +135,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     ipRateLimitPerMinute: e.IP_RATE_LIMIT_PER_MINUTE,
+    railWebhookRateLimitPerMinute: e.RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemoData: e.NODE_ENV !== 'production' && (e.SEED_DEMO_DATA ?? 'true') === 'true',
     integrityCheckIntervalMs: Math.round(e.INTEGRITY_CHECK_INTERVAL_HOURS * 3_600_000),
+    railResilience: {
+      ...DEFAULT_RESILIENCE,
+      timeoutMs: e.RAIL_TIMEOUT_MS,
+      maxAttempts: e.RAIL_MAX_ATTEMPTS,
+      initialBackoffMs: e.RAIL_RETRY_BASE_MS,
+      maxBackoffMs: Math.max(e.RAIL_RETRY_BASE_MS, DEFAULT_RESILIENCE.maxBackoffMs),
+    },
+    webhookDelivery: { timeoutMs: e.WEBHOOK_DELIVERY_TIMEOUT_MS, leaseMs: e.WEBHOOK_DELIVERY_LEASE_SECONDS * 1000, pollMs: e.WEBHOOK_DELIVERY_POLL_MS },
     reconciliationIntervalMs: Math.round(e.RECONCILIATION_INTERVAL_MINUTES * 60_000),
     rails: railsConfig(e),
   };

@@ -29,7 +29,7 @@ async function main() {
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
-    worker?.stop();
+    await worker?.stop();
     await app?.close();
     await appCtx.database.close();
     process.exit(0);

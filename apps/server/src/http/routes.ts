@@ -12,6 +12,10 @@ import { mandateRoutes } from '../modules/mandates/mandates.routes.ts';
 import { paymentRoutes } from '../modules/payments/payments.routes.ts';
 import { receiptRoutes } from '../modules/receipts/receipts.routes.ts';
 import { integrityRoutes } from '../modules/integrity/integrity.routes.ts';
+import { railAccountRoutes } from '../modules/rail-accounts/rail-accounts.routes.ts';
+import { refundRoutes } from '../modules/refunds/refunds.routes.ts';
+import { railWebhookRoutes } from '../modules/rail-webhooks/rail-webhooks.routes.ts';
+import { metricsRoutes } from '../modules/metrics/metrics.routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhook-endpoints/webhook-endpoints.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
@@ -26,6 +30,10 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await mandateRoutes(app);
   await paymentRoutes(app);
   await receiptRoutes(app);
+  await refundRoutes(app);
+  await railAccountRoutes(app);
   await webhookEndpointRoutes(app);
+  await railWebhookRoutes(app, appCtx);
+  await metricsRoutes(app, appCtx);
   await integrityRoutes(app);
 }

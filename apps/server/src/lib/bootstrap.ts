@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { AppContext } from './context.ts';
 import { createLogger } from './logger.ts';
+import { createRailRegistry } from '../modules/rails/rails.registry.ts';
+import type { RailAdapter, RailName } from '../modules/rails/rail-adapter.ts';
 import { publishSigningKey } from '../modules/signing-keys/signing-keys.service.ts';
 
 export interface BootstrapOptions {
@@ -11,6 +13,8 @@ export interface BootstrapOptions {
   log?: Logger;
   /** Reuse an open database (tests share one PGlite between app instances). */
   database?: Database;
+  /** Adapters to use instead of the configured ones (tests only). */
+  railAdapters?: Partial<Record<RailName, RailAdapter>>;
 }
 
 /** Opens the database, applies migrations under a lock, and publishes the current signing key. */
@@ -21,5 +25,6 @@ export async function createAppContext(config: Config, options: BootstrapOptions
   const signingKey = await signingKeyFromSeed(config.mandateSignKey);
   const clock = options.clock ?? (() => new Date());
   await publishSigningKey(database.db, signingKey, clock());
-  return { config, database, signingKey, clock, log };
+  const rails = createRailRegistry(config.rails, config.railResilience, options.railAdapters);
+  return { config, database, signingKey, clock, log, rails };
 }

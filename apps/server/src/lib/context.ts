@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database, Db } from '@frameos/db';
 import type { SigningKey } from '@frameos/domain';
 import type { Config } from '../config.ts';
+import type { RailRegistry } from '../modules/rails/rails.registry.ts';
 import type { Principal } from '../modules/auth/principal.ts';
 import type { IdempotencyClaim } from '../modules/idempotency/idempotency.repo.ts';
 
@@ -12,6 +13,7 @@ export interface AppContext {
   signingKey: SigningKey;
   clock: () => Date;
   log: Logger;
+  rails: RailRegistry;
 }
 
 /** What a service needs to act for one request. Nothing in it knows about HTTP. */

@@ -10,13 +10,14 @@ const MAX_ATTEMPTS = 4;
  * (the DTO the service returns) is stored in that same transaction: either both commit or neither.
  * Serialization failures and deadlocks are retried from the start.
  */
-export async function inTransaction<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>, options: { storeResponse?: (result: T) => boolean } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.db.transaction(async (tx) => {
         const result = await work(tx);
         const claim = ctx.idempotency;
-        if (claim && !claim.completed) await completeIdempotencyKey(tx, claim, claim.successStatus, JSON.stringify(result));
+        // A use case in two transactions (a rail call between them) stores its response with the second.
+        if (claim && !claim.completed && (options.storeResponse?.(result) ?? true)) await completeIdempotencyKey(tx, claim, claim.successStatus, JSON.stringify(result));
         return result;
       });
     } catch (err) {

@@ -84,8 +84,8 @@ async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
 
   await createVendor(admin, { vendor_id: 'acme_api', name: 'Acme API', rail: 'ledger' });
   // The two x402 vendors of the plan: HTTP endpoints that answer 402 Payment Required.
-  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'weather_x402', name: 'Weather data (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/weather' }, createdAt: now });
-  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'search_x402', name: 'Web search (x402)', rail: 'x402', settings: { url: 'http://localhost:4021/search' }, createdAt: now });
+  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'weather_x402', name: 'Weather data (x402)', rail: 'x402', settings: { endpoint_url: 'http://localhost:4021/weather', asset: '0x036CbD53842c5426634e7929541eC2318f3dCF7e' }, createdAt: now });
+  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'search_x402', name: 'Web search (x402)', rail: 'x402', settings: { endpoint_url: 'http://localhost:4021/search', asset: '0x036CbD53842c5426634e7929541eC2318f3dCF7e' }, createdAt: now });
 
   const lowPolicy = await createPolicy(admin, { agent_account_id: low.id, name: 'Research: everyday APIs', currency: 'INR', vendor_allowlist: ['acme_api', 'weather_x402', 'search_x402'], per_tx_cap: 50_000, daily_limit: 200_000 });
   const mediumPolicy = await createPolicy(admin, { agent_account_id: medium.id, name: 'Procurement: approval over 100.00', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 20_000, daily_limit: 100_000, approval_threshold: 10_000 });

@@ -1,15 +1,18 @@
 import type { AppContext } from '../lib/context.ts';
 import { deleteExpiredIdempotencyKeys } from '../modules/idempotency/idempotency.repo.ts';
 import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
+import { reconcilePendingPayments } from '../modules/reconciliation/reconciliation.service.ts';
+import { startDeliveryLoop } from '../modules/webhook-deliveries/webhook-deliveries.worker.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * Background work on timers: dropping idempotency records past their 24 h retention, and the daily
- * receipt-chain integrity check. Durable jobs (webhook deliveries, reconciliation) arrive with the
- * job queue (issue 4).
+ * Background work. Outbound webhooks are delivered from their table (the durable queue: rows written
+ * in the transaction that caused them, claimed with leases; see docs/architecture.md). On timers:
+ * reconciliation of pending rail payments, the daily receipt-chain integrity check, and dropping
+ * idempotency records past their 24 h retention. Every job is safe to run in several processes.
  */
-export function startWorker(appCtx: AppContext): { stop: () => void } {
+export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   const sweep = async () => {
     try {
       const removed = await deleteExpiredIdempotencyKeys(appCtx.database.db, appCtx.clock());
@@ -25,9 +28,27 @@ export function startWorker(appCtx: AppContext): { stop: () => void } {
       appCtx.log.error({ err }, 'integrity check could not run');
     }
   };
-  const timers = [setInterval(sweep, SWEEP_INTERVAL_MS), setInterval(checkIntegrity, appCtx.config.integrityCheckIntervalMs)];
+  const reconcile = async () => {
+    try {
+      await reconcilePendingPayments(appCtx);
+    } catch (err) {
+      appCtx.log.error({ err }, 'reconciliation could not run');
+    }
+  };
+  const timers = [
+    setInterval(sweep, SWEEP_INTERVAL_MS),
+    setInterval(checkIntegrity, appCtx.config.integrityCheckIntervalMs),
+    setInterval(reconcile, appCtx.config.reconciliationIntervalMs),
+  ];
   for (const timer of timers) timer.unref();
   void sweep();
   void checkIntegrity();
-  return { stop: () => timers.forEach((t) => clearInterval(t)) };
+  void reconcile();
+  const deliveries = startDeliveryLoop(appCtx);
+  return {
+    stop: async () => {
+      timers.forEach((t) => clearInterval(t));
+      await deliveries.stop();
+    },
+  };
 }

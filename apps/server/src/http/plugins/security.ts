@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Stricter per-IP budget for credential endpoints (signup, login). */
     credentialEndpoint?: boolean;
+    /** Inbound rail webhooks have their own per-IP budget (RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE). */
+    railWebhook?: boolean;
   }
 }
 
@@ -41,10 +43,16 @@ export async function registerSecurity(app: FastifyInstance, appCtx: AppContext)
   await app.register(rateLimit, { global: false, redis, nameSpace: 'frameos-rl:', skipOnError: true, timeWindow: 60_000 });
 
   // First line: per client IP, before authentication — this also bounds guessing of keys.
+  const ipBucket = (request: FastifyRequest) => {
+    const route = request.routeOptions.config;
+    if (route.credentialEndpoint) return { name: 'cred', max: config.authRateLimitPerMinute };
+    if (route.railWebhook) return { name: 'rail-webhook', max: config.railWebhookRateLimitPerMinute };
+    return { name: 'ip', max: config.ipRateLimitPerMinute };
+  };
   const perIp = app.createRateLimit({
     timeWindow: 60_000,
-    max: (request) => (request.routeOptions.config.credentialEndpoint ? config.authRateLimitPerMinute : config.ipRateLimitPerMinute),
-    keyGenerator: (request) => `${request.routeOptions.config.credentialEndpoint ? 'cred' : 'ip'}:${request.ip}`,
+    max: (request) => ipBucket(request).max,
+    keyGenerator: (request) => `${ipBucket(request).name}:${request.ip}`,
   });
   // Second line: per authenticated principal (API key or user), whatever IPs it comes from.
   const perPrincipal = app.createRateLimit({

@@ -4,7 +4,8 @@ import type { Posting } from '@frameos/domain';
 
 const { ledgerAccounts, postings, transfers } = schema;
 
-export type LedgerAccountType = 'agent_wallet' | 'vendor_payable' | 'test_funding';
+export type LedgerAccountType = (typeof ledgerAccounts.$inferSelect)['type'];
+export type TransferKind = (typeof transfers.$inferSelect)['kind'];
 
 export interface AccountKey {
   orgId: string;
@@ -45,7 +46,7 @@ export async function listAccountsOfOwners(db: Executor, orgId: string, type: Le
     .orderBy(asc(ledgerAccounts.currency));
 }
 
-export async function insertTransfer(db: Executor, row: { id: string; orgId: string; kind: 'top_up' | 'payment'; reference: string; createdAt: Date }, lines: readonly Posting[]) {
+export async function insertTransfer(db: Executor, row: { id: string; orgId: string; kind: TransferKind; reference: string; createdAt: Date }, lines: readonly Posting[]) {
   await db.insert(transfers).values(row);
   await db.insert(postings).values(lines.map((p) => ({ transferId: row.id, accountId: p.accountId, amount: p.amount, currency: p.currency })));
 }

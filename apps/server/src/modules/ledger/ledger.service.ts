@@ -2,9 +2,9 @@ import { assertBalancedPostings, buildTransferPostings, DomainError, type Money 
 import type { Executor } from '@frameos/db';
 import { newId } from '../../lib/ids.ts';
 import { isCheckViolation } from '../../lib/pg-errors.ts';
-import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, type AccountKey } from './ledger.repo.ts';
+import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, type AccountKey, type TransferKind } from './ledger.repo.ts';
 
-export type { AccountKey, LedgerAccountType } from './ledger.repo.ts';
+export type { AccountKey, LedgerAccountType, TransferKind } from './ledger.repo.ts';
 
 /** Accounts that may go below zero: the test-mode source of funds mirrors money entering the system. */
 const MAY_GO_NEGATIVE = new Set(['test_funding']);
@@ -24,7 +24,7 @@ export async function lockLedgerAccount(db: Executor, key: AccountKey) {
 
 export interface TransferRequest {
   orgId: string;
-  kind: 'top_up' | 'payment';
+  kind: TransferKind;
   reference: string;
   fromAccountId: string;
   toAccountId: string;

@@ -14,6 +14,7 @@ import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys
 import { findMandate, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
 import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
 import { assertDecidable, visibleStatus } from './mandate-state.ts';
+import { enqueueEvent } from '../events/events.sql.ts';
 
 export { assertUsable } from './mandate-state.ts';
 export type { MandateRow } from './mandates.repo.ts';
@@ -100,6 +101,8 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
     const response = mandateDto(row, ctx.now);
     await recordIssuedMandate(tx, row, needsHuman ? 'pending_approval' : 'mandated', storedResponseFor(ctx, response));
     markResponseStored(ctx);
+    // Approvers learn about it right away; the event commits with the mandate.
+    if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
     return response;
   });
 }
@@ -135,7 +138,9 @@ async function decide(ctx: RequestContext, id: string, decision: 'approve' | 're
     assertDecidable(row, ctx.now);
     await updateMandate(tx, id, { status: decision === 'approve' ? 'active' : 'rejected', decidedBy: principalLabel(ctx.principal), decidedAt: ctx.now });
     await moveIntent(tx, row.intentId, decision === 'approve' ? 'mandated' : 'canceled');
-    return mandateDto((await findMandate(tx, ctx.principal.orgId, id))!, ctx.now);
+    const decided = mandateDto((await findMandate(tx, ctx.principal.orgId, id))!, ctx.now);
+    if (decision === 'approve') await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.approved', data: decided, at: ctx.now });
+    return decided;
   });
 }
 

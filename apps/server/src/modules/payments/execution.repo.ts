@@ -3,6 +3,7 @@ import type { Executor } from '@frameos/db';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
 import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
+import { enqueueEventCtes, type OutboundEvent } from '../events/events.sql.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -32,7 +33,7 @@ export interface ExecutionState {
   policyRules: Record<string, unknown>;
   wallet: { id: string; balance: number };
   chain: { lastSeq: number; headHash: string };
-  vendor: { vendorId: string; rail: string };
+  vendor: { vendorId: string; rail: string; settings: Record<string, unknown> };
 }
 
 /**
@@ -47,7 +48,7 @@ export async function lockExecutionState(db: Executor, orgId: string, mandateId:
     select m.id, m.org_id, m.intent_id, m.agent_account_id, m.policy_id, m.policy_version, m.vendor, m.amount, m.currency,
            m.status, m.jws, m.nonce,
            (extract(epoch from m.issued_at) * 1000)::bigint as issued_at_ms, (extract(epoch from m.expires_at) * 1000)::bigint as expires_at_ms,
-           p.current_version, pv.rules as policy_rules, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail
+           p.current_version, pv.rules as policy_rules, w.id as wallet_id, w.balance as wallet_balance, c.last_seq, c.head_hash, v.vendor_id, v.rail, v.settings as vendor_settings
     from mandates m
     join policies p on p.id = m.policy_id
     join policy_versions pv on pv.policy_id = p.id and pv.version = p.current_version
@@ -76,10 +77,10 @@ export async function lockExecutionState(db: Executor, orgId: string, mandateId:
       expiresAt: new Date(exactInteger(r.expires_at_ms)),
     },
     policyCurrentVersion: Number(r.current_version),
-    policyRules: (typeof r.policy_rules === 'string' ? JSON.parse(r.policy_rules) : r.policy_rules) as Record<string, unknown>,
+    policyRules: jsonObject(r.policy_rules),
     wallet: { id: String(r.wallet_id), balance: minorUnits(r.wallet_balance) },
     chain: { lastSeq: Number(r.last_seq), headHash: String(r.head_hash) },
-    vendor: { vendorId: String(r.vendor_id), rail: String(r.rail) },
+    vendor: { vendorId: String(r.vendor_id), rail: String(r.rail), settings: jsonObject(r.vendor_settings) },
   };
 }
 
@@ -97,6 +98,8 @@ export interface SettlementRecord {
   receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string };
   /** The request's idempotency record, completed in the same statement as the effect. */
   response: StoredResponse | null;
+  /** The outbound `payment.settled` event, enqueued in the same statement. */
+  event: OutboundEvent;
 }
 
 /**
@@ -139,16 +142,81 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
       returning id
     ), idempotency as (
       ${completeIdempotencySql(s.response)}
-    ), chain as (
+    ), ${enqueueEventCtes('settled', s.event)}, chain as (
       update receipt_chains set last_seq = ${s.receipt.seq}, head_hash = ${s.receipt.hash}
       where agent_account_id = ${p.agentAccountId} and last_seq = ${s.receipt.seq - 1}
       returning 1
     )
     select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts,
-           (select count(*) from idempotency) as responses`);
+           (select count(*) from idempotency) as responses, (select count(*) from settled_event) as events`);
   const [r] = rowsOf(result);
   // Anything else means a row moved under our locks: abort rather than commit half a payment.
-  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.responses) !== (s.response ? 1 : 0)) {
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.responses) !== (s.response ? 1 : 0) || Number(r?.events) !== 1) {
     throw new Error(`settlement wrote an unexpected shape: ${JSON.stringify(r)}`);
+  }
+}
+
+function jsonObject(value: unknown): Record<string, unknown> {
+  return (typeof value === 'string' ? JSON.parse(value) : value ?? {}) as Record<string, unknown>;
+}
+
+export interface RailHoldRecord {
+  orgId: string;
+  now: Date;
+  amount: number;
+  currency: string;
+  walletId: string;
+  clearingShard: number;
+  newClearingAccountId: string;
+  transferId: string;
+  payment: { id: string; mandateId: string; intentId: string; agentAccountId: string; policyId: string; vendor: string; rail: string };
+  receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string };
+}
+
+/**
+ * Records a payment about to go out over an external rail, in one statement: the wallet's funds move
+ * to the rail's clearing account (so the agent cannot spend them twice while the rail decides), the
+ * payment is `pending`, the mandate is `used`, and a `payment.pending` receipt extends the chain. The
+ * rail is called only after this commits; its answer is recorded in a second transaction.
+ */
+export async function recordRailHold(db: Executor, h: RailHoldRecord): Promise<void> {
+  const p = h.payment;
+  const result = await executeNamed(db, 'frameos_record_rail_hold', sql`
+    with wallet as (
+      update ledger_accounts set balance = balance - ${h.amount}::bigint where id = ${h.walletId} returning id
+    ), clearing as (
+      insert into ledger_accounts (id, org_id, type, owner_ref, currency, shard, balance, allow_negative, created_at)
+      values (${h.newClearingAccountId}, ${h.orgId}, 'rail_clearing', ${p.rail}, ${h.currency}, ${h.clearingShard}, ${h.amount}::bigint, false, ${h.now})
+      on conflict (org_id, type, owner_ref, currency, shard) do update set balance = ledger_accounts.balance + excluded.balance
+      returning id
+    ), transfer as (
+      insert into transfers (id, org_id, kind, reference, created_at) values (${h.transferId}, ${h.orgId}, 'payment_hold', ${p.id}, ${h.now}) returning id
+    ), posting as (
+      insert into postings (transfer_id, account_id, amount, currency)
+      select transfer.id, wallet.id, -${h.amount}::bigint, ${h.currency} from transfer, wallet
+      union all
+      select transfer.id, clearing.id, ${h.amount}::bigint, ${h.currency} from transfer, clearing
+      returning 1
+    ), payment as (
+      insert into payments (id, org_id, mandate_id, intent_id, agent_account_id, policy_id, vendor, rail, amount, currency, status, transfer_id, created_at, updated_at)
+      select ${p.id}, ${h.orgId}, ${p.mandateId}, ${p.intentId}, ${p.agentAccountId}, ${p.policyId}, ${p.vendor}, ${p.rail}, ${h.amount}::bigint, ${h.currency}, 'pending', transfer.id, ${h.now}, ${h.now}
+      from transfer
+      returning id
+    ), mandate as (
+      update mandates set status = 'used', used_at = ${h.now} where id = ${p.mandateId} returning id
+    ), receipt as (
+      insert into receipts (id, org_id, agent_account_id, seq, payment_id, body, hash, signature, created_at)
+      select ${h.receipt.id}, ${h.orgId}, ${p.agentAccountId}, ${h.receipt.seq}, payment.id, ${JSON.stringify(h.receipt.body)}::jsonb, ${h.receipt.hash}, ${h.receipt.signature}, ${h.now}
+      from payment
+      returning id
+    ), chain as (
+      update receipt_chains set last_seq = ${h.receipt.seq}, head_hash = ${h.receipt.hash}
+      where agent_account_id = ${p.agentAccountId} and last_seq = ${h.receipt.seq - 1}
+      returning 1
+    )
+    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts`);
+  const [r] = rowsOf(result);
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1) {
+    throw new Error(`rail hold wrote an unexpected shape: ${JSON.stringify(r)}`);
   }
 }

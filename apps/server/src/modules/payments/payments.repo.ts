@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lt, ne } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
 const { payments } = schema;
@@ -18,4 +18,33 @@ export async function listPayments(db: Executor, orgId: string, limit: number, s
   if (startingAfter) conditions.push(lt(payments.id, startingAfter));
   if (agentAccountId) conditions.push(eq(payments.agentAccountId, agentAccountId));
   return db.select().from(payments).where(and(...conditions)).orderBy(desc(payments.id)).limit(limit + 1);
+}
+
+/** Locks a payment row; every change of its status happens under this lock. */
+export async function lockPayment(db: Executor, id: string): Promise<PaymentRow | null> {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function lockPaymentByRailReference(db: Executor, rail: string, reference: string): Promise<PaymentRow | null> {
+  const [row] = await db.select().from(payments).where(and(eq(payments.rail, rail), eq(payments.railReference, reference))).for('update');
+  return row ?? null;
+}
+
+export async function updatePayment(db: Executor, id: string, changes: Partial<Omit<PaymentRow, 'id' | 'orgId'>>): Promise<PaymentRow> {
+  const [row] = await db.update(payments).set(changes).where(eq(payments.id, id)).returning();
+  if (!row) throw new Error(`payment ${id} vanished`);
+  return row;
+}
+
+/** Pending payments on external rails older than `before`: the reconciliation job's work list. */
+export async function listPendingRailPayments(db: Executor, before: Date, limit: number): Promise<PaymentRow[]> {
+  return db.select().from(payments)
+    .where(and(eq(payments.status, 'pending'), ne(payments.rail, 'ledger'), lt(payments.createdAt, before)))
+    .orderBy(asc(payments.createdAt)).limit(limit);
+}
+
+export async function countPendingPayments(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(payments).where(eq(payments.status, 'pending'));
+  return Number(row?.n ?? 0);
 }

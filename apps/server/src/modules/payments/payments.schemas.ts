@@ -19,8 +19,12 @@ export const PaymentSchema = z.object({
   rail: z.string(),
   amount: z.number().int(),
   currency: z.string(),
+  refunded_amount: z.number().int(),
   transfer_id: z.string().nullable(),
+  rail_reference: z.string().nullable(),
   failure_code: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  needs_attention: z.string().nullable(),
   created_at: z.string(),
   settled_at: z.string().nullable(),
 });

@@ -12,28 +12,11 @@ import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
 import { walletBalance } from '../ledger/ledger.service.ts';
 import { findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
-import { lockExecutionState, recordSettlement } from './execution.repo.ts';
+import { lockExecutionState, recordSettlement, type ExecutionState } from './execution.repo.ts';
+import { paymentDto } from './payment-dto.ts';
+import { completeOnRail, holdForRail } from './rail-execution.service.ts';
 
-export function paymentDto(row: PaymentRow) {
-  return {
-    object: 'payment' as const,
-    payment_id: row.id,
-    id: row.id,
-    status: row.status,
-    mandate_id: row.mandateId,
-    intent_id: row.intentId,
-    agent_account_id: row.agentAccountId,
-    policy_id: row.policyId,
-    vendor: row.vendor,
-    rail: row.rail,
-    amount: row.amount,
-    currency: row.currency,
-    transfer_id: row.transferId,
-    failure_code: row.failureCode,
-    created_at: row.createdAt.toISOString(),
-    settled_at: row.settledAt?.toISOString() ?? null,
-  };
-}
+export { paymentDto };
 
 /**
  * Executes a mandate exactly once. Everything commits together or not at all: the mandate's move to
@@ -45,7 +28,7 @@ export function paymentDto(row: PaymentRow) {
  */
 export async function executeMandate(ctx: RequestContext, mandateId: string) {
   assertCanWrite(ctx.principal);
-  return inTransaction(ctx, async (tx) => {
+  const first = await inTransaction(ctx, async (tx) => {
     const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, agentScope(ctx.principal));
     if (!state) return explainUnexecutable(tx, ctx, mandateId);
     const { mandate } = state;
@@ -58,52 +41,73 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
     const spentToday = await policyDaySpend(tx, mandate.policyId, rules, ctx.now);
     const verdict = evaluatePolicy(rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
     if (!verdict.ok) throw new DomainError('policy_violation', verdict.message, { reason: verdict.reason });
-    if (state.vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${state.vendor.rail} rail is not configured on this server`);
+    if (!ctx.app.rails.isConfigured(state.vendor.rail)) throw railNotConfigured(state.vendor.rail);
     if (state.wallet.balance < mandate.amount) throw insufficientFunds(state.wallet.balance, mandate.amount, mandate.currency);
+    if (state.vendor.rail === 'ledger') return { kind: 'settled' as const, response: await settleOnLedger(tx, ctx, state) };
+    return { kind: 'held' as const, attempt: await holdForRail(tx, ctx, state) };
+  }, { storeResponse: (r) => r.kind === 'settled' });
+  if (first.kind === 'settled') return first.response;
+  // The hold is committed: call the rail outside any transaction, record its answer in a second one.
+  return completeOnRail(ctx, first.attempt);
+}
 
-    const paymentId = newId('payment');
-    const transferId = newId('transfer');
-    assertBalancedPostings(buildTransferPostings(state.wallet.id, `payable:${mandate.vendor}`, { amount: mandate.amount, currency: mandate.currency }));
-    const row: PaymentRow = {
-      id: paymentId,
-      orgId: mandate.orgId,
-      mandateId: mandate.id,
-      intentId: mandate.intentId,
-      agentAccountId: mandate.agentAccountId,
-      policyId: mandate.policyId,
-      vendor: state.vendor.vendorId,
-      rail: state.vendor.rail,
-      amount: mandate.amount,
-      currency: mandate.currency,
-      status: 'settled',
-      transferId,
-      failureCode: null,
-      createdAt: ctx.now,
-      settledAt: ctx.now,
-    };
-    const receipt = buildReceipt(ctx.app, {
-      orgId: row.orgId,
-      agentAccountId: row.agentAccountId,
-      event: 'payment.settled',
-      payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, vendor: row.vendor, rail: row.rail, amount: row.amount, currency: row.currency, status: row.status, transferId },
-    }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
-    const response = { ...paymentDto(row), receipt_id: receipt.id };
-    await recordSettlement(tx, {
-      orgId: row.orgId,
-      now: ctx.now,
-      amount: row.amount,
-      currency: row.currency,
-      walletId: state.wallet.id,
-      payableShard: accountShard(row.agentAccountId),
-      newPayableAccountId: newId('ledger_account'),
-      transferId,
-      payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
-      receipt,
-      response: storedResponseFor(ctx, response),
-    });
-    markResponseStored(ctx);
-    return response;
+/** The ledger rail: the transfer in this transaction is the settlement (one locking, one writing statement). */
+async function settleOnLedger(tx: Tx, ctx: RequestContext, state: ExecutionState) {
+  const { mandate } = state;
+  const paymentId = newId('payment');
+  const transferId = newId('transfer');
+  assertBalancedPostings(buildTransferPostings(state.wallet.id, `payable:${mandate.vendor}`, { amount: mandate.amount, currency: mandate.currency }));
+  const row: PaymentRow = {
+    id: paymentId,
+    orgId: mandate.orgId,
+    mandateId: mandate.id,
+    intentId: mandate.intentId,
+    agentAccountId: mandate.agentAccountId,
+    policyId: mandate.policyId,
+    vendor: state.vendor.vendorId,
+    rail: state.vendor.rail,
+    amount: mandate.amount,
+    currency: mandate.currency,
+    status: 'settled',
+    transferId,
+    failureCode: null,
+    failureMessage: null,
+    railReference: null,
+    railDetails: {},
+    refundedAmount: 0,
+    attentionReason: null,
+    createdAt: ctx.now,
+    updatedAt: null,
+    settledAt: ctx.now,
+  };
+  const receipt = buildReceipt(ctx.app, {
+    orgId: row.orgId,
+    agentAccountId: row.agentAccountId,
+    event: 'payment.settled',
+    payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, vendor: row.vendor, rail: row.rail, amount: row.amount, currency: row.currency, status: row.status, transferId },
+  }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
+  const payment = paymentDto(row);
+  const response = { ...payment, receipt_id: receipt.id };
+  await recordSettlement(tx, {
+    orgId: row.orgId,
+    now: ctx.now,
+    amount: row.amount,
+    currency: row.currency,
+    walletId: state.wallet.id,
+    payableShard: accountShard(row.agentAccountId),
+    newPayableAccountId: newId('ledger_account'),
+    transferId,
+    payment: { id: row.id, mandateId: row.mandateId, intentId: row.intentId, agentAccountId: row.agentAccountId, policyId: row.policyId, vendor: row.vendor, rail: row.rail },
+    receipt,
+    response: storedResponseFor(ctx, response),
+    event: { id: newId('event'), orgId: row.orgId, type: 'payment.settled', data: payment, at: ctx.now },
   });
+  markResponseStored(ctx);
+  return response;
+}
+
+export function railNotConfigured(rail: string): DomainError {
+  return new DomainError('rail_not_configured', `The ${rail} rail is not configured on this server`);
 }
 
 function insufficientFunds(balance: number, amount: number, currency: string): DomainError {
@@ -115,7 +119,7 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
   const mandate = await loadMandate(tx, ctx, mandateId);
   assertUsable(mandate, ctx.now);
   const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
-  if (vendor.rail !== 'ledger') throw new DomainError('rail_not_configured', `The ${vendor.rail} rail is not configured on this server`);
+  if (!ctx.app.rails.isConfigured(vendor.rail)) throw railNotConfigured(vendor.rail);
   const balance = await walletBalance(tx, mandate.orgId, mandate.agentAccountId, mandate.currency);
   if (balance === null) throw insufficientFunds(0, mandate.amount, mandate.currency);
   // Everything exists: the policy changed version while we waited for its lock. Start again.

@@ -102,6 +102,12 @@ export interface RailAdapter {
   readonly name: RailName;
   /** Currencies this rail can move (empty = any ISO 4217 currency). */
   readonly currencies: readonly string[];
+  /**
+   * Whether `status` without a reference answers from a consistent source (Cashfree's order by our id,
+   * the chain's nonce state), so `not_found` proves nothing was charged. Stripe's search lags writes
+   * by up to a minute, so there `not_found` right after a failed call proves nothing.
+   */
+  readonly consistentStatusLookup?: boolean;
   charge(request: RailChargeRequest, options: RailCallOptions): Promise<RailPaymentResult>;
   status(request: RailStatusRequest, options: RailCallOptions): Promise<RailPaymentResult>;
   refund(request: RailRefundRequest, options: RailCallOptions): Promise<RailRefundResult>;

@@ -24,7 +24,11 @@ export interface ReceiptFacts {
     currency: string;
     status: string;
     transferId: string | null;
+    /** The rail's reference (e.g. the x402 transaction hash), once known. */
+    railReference?: string | null;
   };
+  /** For `payment.refunded`: which refund and how much it took back. */
+  refund?: { id: string; amount: number };
 }
 
 export interface BuiltReceipt {
@@ -58,6 +62,9 @@ export function buildReceipt(app: Pick<AppContext, 'signingKey'>, facts: Receipt
     currency: facts.payment.currency,
     payment_status: facts.payment.status,
     transfer_id: facts.payment.transferId,
+    // Present only when known, so receipts of ledger payments keep their original shape.
+    ...(facts.payment.railReference ? { rail_reference: facts.payment.railReference } : {}),
+    ...(facts.refund ? { refund_id: facts.refund.id, refund_amount: facts.refund.amount } : {}),
     created_at: now.toISOString(),
     signing_kid: app.signingKey.kid,
   };

@@ -21,3 +21,14 @@ export const VendorSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   created_at: z.string(),
 });
+
+const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
+
+/** What an x402 vendor needs (docs/rails.md): where to call it and which token it is paid in. */
+export const X402VendorSettingsSchema = z.object({
+  endpoint_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  asset: EvmAddressSchema,
+  pay_to: EvmAddressSchema.optional(),
+  method: z.enum(['GET', 'POST']).optional(),
+  asset_decimals: z.number().int().min(2).max(36).optional(),
+});

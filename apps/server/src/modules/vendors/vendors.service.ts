@@ -7,10 +7,7 @@ import { toPage } from '../../http/common-schemas.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';
-import type { Rail } from './vendors.schemas.ts';
-
-/** Rails this build can settle on. The others are modelled and arrive with their adapters. */
-export const CONFIGURED_RAILS: ReadonlySet<Rail> = new Set(['ledger']);
+import { X402VendorSettingsSchema, type Rail } from './vendors.schemas.ts';
 
 export function vendorDto(row: VendorRow) {
   return { object: 'vendor' as const, id: row.id, vendor_id: row.vendorId, name: row.name, rail: row.rail as Rail, settings: row.settings, created_at: row.createdAt.toISOString() };
@@ -18,7 +15,8 @@ export function vendorDto(row: VendorRow) {
 
 export async function createVendor(ctx: RequestContext, input: { vendor_id: string; name: string; rail: Rail; settings?: Record<string, string | number | boolean> | undefined }) {
   assertAdmin(ctx.principal);
-  if (!CONFIGURED_RAILS.has(input.rail)) throw new DomainError('rail_not_configured', `The ${input.rail} rail is not configured on this server`);
+  if (!ctx.app.rails.isConfigured(input.rail)) throw new DomainError('rail_not_configured', `The ${input.rail} rail is not configured on this server`);
+  if (input.rail === 'x402') assertX402Settings(input.settings ?? {});
   const id = newId('vendor');
   try {
     return await inTransaction(ctx, async (tx) => {
@@ -43,4 +41,12 @@ export async function getVendor(ctx: RequestContext, vendorId: string) {
 
 export async function listVendorsPage(ctx: RequestContext, limit: number, startingAfter?: string) {
   return toPage(await listVendors(ctx.db, ctx.principal.orgId, limit, startingAfter), limit, vendorDto);
+}
+
+function assertX402Settings(settings: Record<string, unknown>): void {
+  const parsed = X402VendorSettingsSchema.safeParse(settings);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const field = `body.settings.${issue.path.join('.')}`;
+  throw new DomainError('validation_error', `${field}: ${issue.message}`, { field });
 }

@@ -13,7 +13,7 @@ export async function findWebhookEndpoint(db: Executor, orgId: string, id: strin
   return row ?? null;
 }
 
-export async function updateWebhookEndpoint(db: Executor, orgId: string, id: string, changes: Partial<Pick<WebhookEndpointRow, 'events' | 'enabled' | 'secret' | 'updatedAt' | 'deletedAt'>>) {
+export async function updateWebhookEndpoint(db: Executor, orgId: string, id: string, changes: Partial<Pick<WebhookEndpointRow, 'events' | 'enabled' | 'disabledReason' | 'secret' | 'updatedAt' | 'deletedAt'>>) {
   const rows = await db
     .update(webhookEndpoints)
     .set(changes)

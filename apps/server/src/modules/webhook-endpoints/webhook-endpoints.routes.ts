@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
 import { CreateWebhookEndpointBodySchema, UpdateWebhookEndpointBodySchema, WebhookEndpointSchema, WebhookEndpointWithSecretSchema } from './webhook-endpoints.schemas.ts';
+import { DeliveryIdSchema, DeliverySchema } from '../webhook-deliveries/webhook-deliveries.schemas.ts';
+import { listDeliveriesPage, replayWebhookDelivery } from '../webhook-deliveries/webhook-deliveries.service.ts';
 import { changeWebhookEndpoint, createWebhookEndpoint, deleteWebhookEndpoint, getWebhookEndpoint, listWebhookEndpointsPage, rotateWebhookSecret } from './webhook-endpoints.service.ts';
 
 export async function webhookEndpointRoutes(app: App) {
@@ -34,4 +36,16 @@ export async function webhookEndpointRoutes(app: App) {
   r.post('/webhook-endpoints/:id/rotate-secret', {
     schema: { tags, summary: 'Replace the signing secret; the new one is shown once', params, response: { 200: WebhookEndpointWithSecretSchema, ...errorResponses } },
   }, async (request) => rotateWebhookSecret(request.ctx, request.params.id));
+
+  r.get('/webhook-endpoints/:id/deliveries', {
+    schema: {
+      tags, summary: 'Deliveries to this endpoint, newest first, each with its attempt log',
+      params, querystring: z.object({ limit: PaginationQuerySchema.shape.limit, starting_after: DeliveryIdSchema.optional() }),
+      response: { 200: z.object({ object: z.literal('list'), data: z.array(DeliverySchema), has_more: z.boolean() }), ...errorResponses },
+    },
+  }, async (request) => listDeliveriesPage(request.ctx, request.params.id, request.query.limit, request.query.starting_after));
+
+  r.post('/webhook-endpoints/:id/deliveries/:delivery_id/replay', {
+    schema: { tags, summary: 'Send a delivery again now', params: params.extend({ delivery_id: DeliveryIdSchema }), response: { 200: DeliverySchema, ...errorResponses } },
+  }, async (request) => replayWebhookDelivery(request.ctx, request.params.id, request.params.delivery_id));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Events an endpoint can subscribe to (more arrive with the rails and executions). */
 export const WEBHOOK_EVENTS = ['payment.settled', 'payment.failed', 'payment.refunded', 'mandate.pending_approval', 'mandate.approved'] as const;
 export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const EventsSchema = z.array(WebhookEventSchema).min(1).max(WEBHOOK_EVENTS.length).refine((e) => new Set(e).size === e.length, 'must not repeat an event');
 
@@ -23,6 +24,8 @@ export const WebhookEndpointSchema = z.object({
   url: z.string(),
   events: z.array(WebhookEventSchema),
   enabled: z.boolean(),
+  /** Set when FrameOS disabled the endpoint itself (persistent delivery failure); cleared when re-enabled. */
+  disabled_reason: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

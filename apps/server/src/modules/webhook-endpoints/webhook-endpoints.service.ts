@@ -5,6 +5,7 @@ import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { assertDeliverableUrl } from './delivery-target.ts';
+import type { WebhookEvent } from './webhook-endpoints.schemas.ts';
 import { findWebhookEndpoint, insertWebhookEndpoint, listWebhookEndpoints, updateWebhookEndpoint, type WebhookEndpointRow } from './webhook-endpoints.repo.ts';
 
 function endpointDto(row: WebhookEndpointRow) {
@@ -13,8 +14,9 @@ function endpointDto(row: WebhookEndpointRow) {
     webhook_endpoint_id: row.id,
     id: row.id,
     url: row.url,
-    events: row.events as ('payment.settled' | 'payment.failed' | 'payment.refunded' | 'mandate.pending_approval' | 'mandate.approved')[],
+    events: row.events as WebhookEvent[],
     enabled: row.enabled,
+    disabled_reason: row.disabledReason,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -34,6 +36,7 @@ export async function createWebhookEndpoint(ctx: RequestContext, input: { url: s
     events: input.events,
     secret: generateWebhookSecret(),
     enabled: true,
+    disabledReason: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
     deletedAt: null,
@@ -61,7 +64,8 @@ export async function changeWebhookEndpoint(ctx: RequestContext, id: string, cha
   return inTransaction(ctx, async (tx) => {
     const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, {
       ...(changes.events ? { events: changes.events } : {}),
-      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      // Re-enabling clears the reason FrameOS disabled it for; pending deliveries resume.
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled, disabledReason: null } : {}),
       updatedAt: ctx.now,
     });
     if (!row) throw notFound(id);

@@ -32,6 +32,8 @@ export function createCashfreeRail(config: CashfreeRailConfig, options: { fetch?
   return {
     name: 'cashfree',
     currencies: [CURRENCY],
+    // GET /orders/{our payment id} reads the order itself: a 404 proves no order (so no charge) exists.
+    consistentStatusLookup: true,
     charge: (request, { signal }) => createOrder(api, request, signal),
     status: (request, { signal }) => readOrder(api, request, signal),
     refund: (request, { signal }) => createRefund(api, request, signal),

@@ -1,0 +1,34 @@
+import { DomainError } from '@frameos/domain';
+import type { RequestContext } from '../../lib/context.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { assertAdmin } from '../auth/principal.ts';
+import { listRailAccounts, upsertRailAccount, type RailAccountRow } from './rail-accounts.repo.ts';
+import { RAIL_ACCOUNT_SCHEMAS, type RailWithAccount } from './rail-accounts.schemas.ts';
+
+function railAccountDto(row: RailAccountRow) {
+  return { object: 'rail_account' as const, rail: row.rail, settings: row.settings, updated_at: row.updatedAt.toISOString() };
+}
+
+/** Saves the org's account at a rail. The body's shape depends on the rail, so it is checked here. */
+export async function saveRailAccount(ctx: RequestContext, rail: RailWithAccount, body: unknown) {
+  assertAdmin(ctx.principal);
+  if (!ctx.app.rails.isConfigured(rail)) throw new DomainError('rail_not_configured', `The ${rail} rail is not configured on this server`);
+  const parsed = RAIL_ACCOUNT_SCHEMAS[rail].safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = ['body', ...issue.path.map(String)].join('.');
+    throw new DomainError('validation_error', `${field}: ${issue.message}`, { field });
+  }
+  const settings = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const row: RailAccountRow = { orgId: ctx.principal.orgId, rail, settings, updatedAt: ctx.now };
+  return inTransaction(ctx, async (tx) => {
+    await upsertRailAccount(tx, row);
+    return railAccountDto(row);
+  });
+}
+
+export async function listRailAccountsOf(ctx: RequestContext) {
+  assertAdmin(ctx.principal);
+  const rows = await listRailAccounts(ctx.db, ctx.principal.orgId);
+  return { object: 'list' as const, data: rows.map(railAccountDto) };
+}

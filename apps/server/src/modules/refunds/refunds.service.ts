@@ -1,0 +1,124 @@
+import { accountShard, DomainError, resolveRefundAmount } from '@frameos/domain';
+import type { Executor } from '@frameos/db';
+import type { AppContext, RequestContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { inTransaction } from '../../lib/transaction.ts';
+import { assertAdmin, canSeeAgentAccount } from '../auth/principal.ts';
+import { RailError, type RailRefundResult } from '../rails/rail-adapter.ts';
+import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
+import { appendReceipt } from '../receipts/receipts.service.ts';
+import { enqueueEvent } from '../events/events.sql.ts';
+import { findPayment, lockPayment, type PaymentRow } from '../payments/payments.repo.ts';
+import { paymentDto } from '../payments/payment-dto.ts';
+import { addToRefundedAmount, insertRefund, listRefundsOfPayment, lockRefund, updateRefund, type RefundRow } from './refunds.repo.ts';
+
+export function refundDto(row: RefundRow) {
+  return {
+    object: 'refund' as const,
+    refund_id: row.id,
+    id: row.id,
+    payment_id: row.paymentId,
+    amount: row.amount,
+    currency: row.currency,
+    reason: row.reason,
+    status: row.status,
+    rail_reference: row.railReference,
+    transfer_id: row.transferId,
+    failure_code: row.failureCode,
+    failure_message: row.failureMessage,
+    created_at: row.createdAt.toISOString(),
+    completed_at: row.completedAt?.toISOString() ?? null,
+  };
+}
+
+type Started = { kind: 'done'; refund: RefundRow } | { kind: 'at_rail'; refund: RefundRow; payment: PaymentRow };
+
+/**
+ * Refunds a settled payment, fully or in part. The amount is reserved on the payment under its row
+ * lock before anything else happens, so concurrent refunds queue and can never together exceed what
+ * was captured. On the ledger rail the reversal commits at once; on an external rail the refund is
+ * sent after the reservation commits (our refund id is the provider's idempotency key) and its
+ * answer is recorded in a second transaction — a failure releases the reservation.
+ */
+export async function createRefund(ctx: RequestContext, paymentId: string, input: { amount?: number | undefined; reason: string }) {
+  assertAdmin(ctx.principal);
+  const started: Started = await inTransaction(ctx, async (tx) => {
+    const payment = await lockPayment(tx, paymentId);
+    if (!payment || payment.orgId !== ctx.principal.orgId || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) {
+      throw new DomainError('not_found', `Payment ${paymentId} not found`);
+    }
+    if (payment.status !== 'settled') throw new DomainError('payment_not_refundable', `Payment ${paymentId} is ${payment.status}; only a settled payment can be refunded`);
+    if (!ctx.app.rails.canRefund(payment.rail)) throw new DomainError('refund_not_supported', `Payments on the ${payment.rail} rail cannot be refunded through FrameOS`);
+    const amount = resolveRefundAmount(payment.amount, payment.refundedAmount, input.amount);
+    await addToRefundedAmount(tx, payment.id, amount);
+    const refund: RefundRow = {
+      id: newId('refund'), orgId: payment.orgId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason,
+      status: 'pending', railReference: null, transferId: null, failureCode: null, failureMessage: null, createdAt: ctx.now, completedAt: null,
+    };
+    await insertRefund(tx, refund);
+    if (payment.rail === 'ledger') return { kind: 'done', refund: await completeRefund(tx, ctx.app, refund, null, ctx.now) };
+    if (!ctx.app.rails.adapter(payment.rail)) throw new DomainError('rail_not_configured', `The ${payment.rail} rail is not configured on this server`);
+    return { kind: 'at_rail', refund, payment };
+  }, { storeResponse: (s) => s.kind === 'done' });
+  if (started.kind === 'done') return refundDto(started.refund);
+
+  const result = await refundAtRail(ctx, started.payment, started.refund);
+  return inTransaction(ctx, async (tx) => refundDto(await applyRefundResult(tx, ctx.app, started.refund.id, result, ctx.now)));
+}
+
+async function refundAtRail(ctx: RequestContext, payment: PaymentRow, refund: RefundRow): Promise<RailRefundResult | null> {
+  const adapter = ctx.app.rails.adapter(payment.rail)!;
+  try {
+    return await adapter.refund({ paymentId: payment.id, refundId: refund.id, reference: payment.railReference ?? payment.id, amount: refund.amount, currency: refund.currency, reason: refund.reason });
+  } catch (err) {
+    const railError = err instanceof RailError ? err : new RailError('rail_error', 'unexpected rail failure', true);
+    ctx.app.log.warn({ rail: payment.rail, refund_id: refund.id, code: railError.code, err: railError.message }, 'rail refund failed');
+    // A refusal means nothing was refunded; no answer leaves the refund pending (its rail webhook completes it).
+    return railError.transient ? null : { outcome: 'failed', code: railError.code, message: railError.message };
+  }
+}
+
+/** Records the rail's answer to a refund, under the refund's row lock (webhooks may race the call). */
+export async function applyRefundResult(tx: Executor, app: AppContext, refundId: string, result: RailRefundResult | null, now: Date): Promise<RefundRow> {
+  const refund = await lockRefund(tx, refundId);
+  if (!refund) throw new Error(`refund ${refundId} vanished`);
+  if (refund.status !== 'pending' || result === null) return refund;
+  switch (result.outcome) {
+    case 'succeeded':
+      return completeRefund(tx, app, refund, result.reference, now);
+    case 'pending':
+      return updateRefund(tx, refund.id, { railReference: result.reference });
+    case 'failed':
+      await lockPayment(tx, refund.paymentId);
+      await addToRefundedAmount(tx, refund.paymentId, -refund.amount);
+      return updateRefund(tx, refund.id, { status: 'failed', failureCode: result.code, failureMessage: result.message, completedAt: now });
+  }
+}
+
+/**
+ * The money goes back: vendor payable → the agent's wallet, exactly the refunded amount, with a
+ * `payment.refunded` receipt and outbound event, in the caller's transaction.
+ */
+export async function completeRefund(tx: Executor, app: AppContext, refund: RefundRow, railReference: string | null, now: Date): Promise<RefundRow> {
+  const payment = await lockPayment(tx, refund.paymentId);
+  if (!payment) throw new Error(`payment ${refund.paymentId} vanished`);
+  const payable = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'vendor_payable', ownerRef: payment.vendor, currency: payment.currency, shard: accountShard(payment.agentAccountId) }, now);
+  const wallet = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency }, now);
+  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'refund', reference: refund.id, fromAccountId: payable.id, toAccountId: wallet.id, money: { amount: refund.amount, currency: refund.currency }, now });
+  const completed = await updateRefund(tx, refund.id, { status: 'succeeded', transferId, railReference: railReference ?? refund.railReference, completedAt: now });
+  await appendReceipt(tx, app, {
+    orgId: payment.orgId,
+    agentAccountId: payment.agentAccountId,
+    event: 'payment.refunded',
+    payment: { ...payment, transferId, railReference: payment.railReference },
+    refund: { id: refund.id, amount: refund.amount },
+  }, now);
+  await enqueueEvent(tx, { id: newId('event'), orgId: payment.orgId, type: 'payment.refunded', data: paymentDto(payment), at: now });
+  return completed;
+}
+
+export async function listRefundsPage(ctx: RequestContext, paymentId: string) {
+  const payment = await findPayment(ctx.db, ctx.principal.orgId, paymentId);
+  if (!payment || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) throw new DomainError('not_found', `Payment ${paymentId} not found`);
+  return { object: 'list' as const, data: (await listRefundsOfPayment(ctx.db, paymentId)).map(refundDto), has_more: false };
+}
