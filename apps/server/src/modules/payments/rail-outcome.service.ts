@@ -70,20 +70,39 @@ async function transition(tx: Executor, app: AppContext, payment: PaymentRow, na
   return { effect: 'applied', payment: moved, receiptId: receipt.id };
 }
 
-/** Clearing → vendor payable: the rail confirmed the money left. */
+/**
+ * Clearing → vendor payable: the rail confirmed the money left. A rail may settle less than was held
+ * (an x402 vendor asking less than the mandate allows, `details.amount_minor`): then only that moves
+ * to the vendor, the rest goes back to the wallet, and the payment records what was actually paid.
+ */
 async function settleHeldPayment(tx: Executor, payment: PaymentRow, now: Date, facts: TransitionFacts): Promise<PaymentRow> {
-  const clearing = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'rail_clearing', ownerRef: payment.rail, currency: payment.currency, shard: accountShard(payment.agentAccountId) }, now);
-  const payable = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'vendor_payable', ownerRef: payment.vendor, currency: payment.currency, shard: accountShard(payment.agentAccountId) }, now);
-  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment', reference: payment.id, fromAccountId: clearing.id, toAccountId: payable.id, money: { amount: payment.amount, currency: payment.currency }, now });
+  const shard = accountShard(payment.agentAccountId);
+  const clearing = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'rail_clearing', ownerRef: payment.rail, currency: payment.currency, shard }, now);
+  const payable = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'vendor_payable', ownerRef: payment.vendor, currency: payment.currency, shard }, now);
+  const paid = paidAmount(payment.amount, facts.details);
+  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment', reference: payment.id, fromAccountId: clearing.id, toAccountId: payable.id, money: { amount: paid, currency: payment.currency }, now });
+  if (paid < payment.amount) {
+    const wallet = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency }, now);
+    await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_release', reference: payment.id, fromAccountId: clearing.id, toAccountId: wallet.id, money: { amount: payment.amount - paid, currency: payment.currency }, now });
+  }
   await moveIntent(tx, payment.intentId, 'succeeded');
   return updatePayment(tx, payment.id, {
     status: 'settled',
+    amount: paid,
     transferId,
     settledAt: now,
     updatedAt: now,
     railReference: facts.reference ?? payment.railReference,
-    railDetails: { ...payment.railDetails, ...facts.details },
+    railDetails: { ...payment.railDetails, ...facts.details, ...(paid < payment.amount ? { held_amount: String(payment.amount) } : {}) },
   });
+}
+
+/** What the rail says it took, when it says so in whole minor units within the held amount; else all of it. */
+function paidAmount(held: number, details: Record<string, string> | undefined): number {
+  const reported = details?.amount_minor;
+  if (reported === undefined || !/^[1-9]\d*$/.test(reported)) return held;
+  const paid = Number(reported);
+  return Number.isSafeInteger(paid) && paid <= held ? paid : held;
 }
 
 /** Clearing → wallet: the rail charged nothing, so the funds and the mandate are the agent's again. */

@@ -117,6 +117,8 @@ interface Policy {
   asset: string;
   payTo: string | null;
   capAtomic: bigint;
+  /** Atomic units per cent: the ledger records whole cents, so a price must be a whole number of them. */
+  atomicPerCent: bigint;
 }
 
 const sameAddress = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -131,6 +133,7 @@ function refusalReason(option: PaymentRequirements, policy: Policy): string | nu
   if (policy.payTo !== null && !sameAddress(option.payTo, policy.payTo)) return `payTo ${option.payTo} is not the vendor's ${policy.payTo}`;
   if (typeof option.amount !== 'string' || !/^[1-9]\d*$/.test(option.amount)) return `amount ${option.amount} is not a positive integer`;
   if (BigInt(option.amount) > policy.capAtomic) return `amount ${option.amount} exceeds the mandate's ${policy.capAtomic} atomic units`;
+  if (BigInt(option.amount) % policy.atomicPerCent !== 0n) return `amount ${option.amount} is not a whole number of cents, which the ledger could not record exactly`;
   const transfer = option.extra?.['assetTransferMethod'];
   if (transfer !== undefined && transfer !== 'eip3009') return `asset transfer method ${String(transfer)} is not eip3009`;
   if (typeof option.extra?.['name'] !== 'string' || typeof option.extra?.['version'] !== 'string') return 'the token EIP-712 domain (extra.name, extra.version) is missing';
@@ -357,7 +360,7 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
     const offer = decodeOffer(parser, response);
     if (!offer) throw new RailError('x402_invalid_offer', 'x402 vendor answered 402 without a readable PAYMENT-REQUIRED header', false, 402);
     const capAtomic = centsToAtomic(BigInt(request.amount), settings.decimals);
-    const choice = chooseRequirement(offer, { network: config.network, asset: settings.asset, payTo: settings.payTo, capAtomic });
+    const choice = chooseRequirement(offer, { network: config.network, asset: settings.asset, payTo: settings.payTo, capAtomic, atomicPerCent: centsToAtomic(1n, settings.decimals) || 1n });
     if ('why' in choice) return failed('x402_no_acceptable_requirement', `${choice.why}; nothing was charged`);
     const signed = await sign(offer, choice.chosen, settings, capAtomic);
     if (typeof signed === 'string') return failed('x402_no_acceptable_requirement', `could not build the payment: ${signed}; nothing was charged`);
