@@ -161,6 +161,7 @@ describe('x402 rail against a local chain, facilitator and vendor', () => {
 
   it.each([
     { name: 'price above the mandate', path: '/premium', cents: 249, settings: {}, why: /exceeds the mandate's 2490000/ },
+    { name: 'price not a whole number of cents', path: '/sub-cent', cents: 100, settings: {}, why: /not a whole number of cents/ },
     { name: 'wrong network', path: '/mainnet-only', cents: 100, settings: {}, why: /network eip155:8453 is not eip155:31337/ },
     { name: 'wrong asset', path: '/other-asset', cents: 100, settings: {}, why: /asset 0x000000000000000000000000000000000000dEaD is not/i },
     { name: 'payTo mismatch', path: '/weather', cents: 100, settings: { pay_to: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' }, why: /payTo .* is not the vendor's/ },

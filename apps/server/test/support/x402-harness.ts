@@ -85,6 +85,8 @@ export function defaultRoutes(): HarnessRoute[] {
     { method: 'POST', path: '/reports', accepts: [{ amount: 1_230_000n }] },
     { method: 'GET', path: '/premium', accepts: [{ amount: 2_500_000n }] },
     { method: 'GET', path: '/expensive', accepts: [{ amount: 500_000_000n }] },
+    // 1.5 cents: the ledger records whole cents, so the rail must refuse it.
+    { method: 'GET', path: '/sub-cent', accepts: [{ amount: 15_000n }] },
     { method: 'GET', path: '/mainnet-only', accepts: [{ amount: 10_000n, network: 'eip155:8453' }] },
     { method: 'GET', path: '/other-asset', accepts: [{ amount: 10_000n, asset: '0x000000000000000000000000000000000000dEaD' }] },
     // The first option is on a network we do not pay on; the rail must pick the second one.
