@@ -67,3 +67,44 @@ describe('configuration', () => {
     expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 });
+
+describe('rail settings', () => {
+  const base = { DATABASE_URL: 'memory://' };
+
+  it('leaves every rail unconfigured by default', () => {
+    expect(loadConfig(base).rails).toEqual({ stripe: null, cashfree: null, x402: null });
+  });
+
+  it('configures a rail only when its required settings are all present', () => {
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x' }).rails.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: null, apiBaseUrl: null });
+    expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id' }).rails.cashfree).toBeNull();
+    expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's' }).rails.cashfree).toEqual({
+      clientId: 'id', clientSecret: 's', env: 'sandbox', apiBaseUrl: 'https://sandbox.cashfree.com/pg',
+    });
+    expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's', CASHFREE_ENV: 'production' }).rails.cashfree?.apiBaseUrl).toBe('https://api.cashfree.com/pg');
+    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}` }).rails.x402).toBeNull();
+    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}`, X402_NETWORK: 'eip155:8453' }).rails.x402).toMatchObject({ network: 'eip155:8453', facilitatorUrl: null });
+  });
+
+  it('refuses a malformed setting naming the variable, never echoing its value', () => {
+    const key = `0x${'z'.repeat(64)}`;
+    let message = '';
+    try {
+      loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: key, X402_NETWORK: 'eip155:8453' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain('X402_WALLET_PRIVATE_KEY');
+    expect(message).not.toContain(key);
+    expect(() => loadConfig({ ...base, CASHFREE_ENV: 'live' })).toThrow(/CASHFREE_ENV/);
+    expect(() => loadConfig({ ...base, STRIPE_API_BASE_URL: 'not a url' })).toThrow(/STRIPE_API_BASE_URL/);
+  });
+
+  it('reads the rail resilience and webhook delivery settings', () => {
+    const config = loadConfig({ ...base, RAIL_TIMEOUT_MS: '1500', RAIL_MAX_ATTEMPTS: '5', RAIL_RETRY_BASE_MS: '50', WEBHOOK_DELIVERY_LEASE_SECONDS: '30' });
+    expect(config.railResilience).toMatchObject({ timeoutMs: 1500, maxAttempts: 5, initialBackoffMs: 50 });
+    expect(config.webhookDelivery.leaseMs).toBe(30_000);
+    expect(() => loadConfig({ ...base, RAIL_MAX_ATTEMPTS: '0' })).toThrow(/RAIL_MAX_ATTEMPTS/);
+  });
+});
