@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 import { rowsOf } from '../../lib/sql-values.ts';
 
@@ -73,7 +73,8 @@ export async function disableEndpoint(db: Executor, endpointId: string, reason: 
 export async function listDeliveries(db: Executor, endpointId: string, limit: number, startingAfter?: string) {
   const conditions = [eq(webhookDeliveries.endpointId, endpointId)];
   if (startingAfter) {
-    conditions.push(lt(webhookDeliveries.createdAt, sql`(select created_at from webhook_deliveries where id = ${startingAfter})`));
+    // Keyset on the whole sort key: deliveries created in the same millisecond (one clock tick, many events) are not skipped.
+    conditions.push(sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (select created_at, id from webhook_deliveries where id = ${startingAfter})`);
   }
   return db.select().from(webhookDeliveries).where(and(...conditions)).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit + 1);
 }
