@@ -14,6 +14,12 @@ export const REDACT_PATHS = [
   '*.mandateSignKey',
   '*.MANDATE_SIGN_KEY',
   '*.JWT_SECRET',
+  '*.secretKey',
+  '*.webhookSecret',
+  '*.clientSecret',
+  '*.walletPrivateKey',
+  'req.headers["stripe-signature"]',
+  'req.headers["x-webhook-signature"]',
 ];
 
 /** Writes to stdout unless a destination is given (tests capture the log text to check redaction). */

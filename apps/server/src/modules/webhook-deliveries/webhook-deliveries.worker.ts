@@ -33,7 +33,7 @@ async function deliverOne(app: AppContext, d: ClaimedDelivery, timeoutMs: number
       ...(delay !== null ? { nextAttemptAt: new Date(finishedAt.getTime() + delay) } : {}),
     });
     // Persistent failure: stop sending to an endpoint that has not answered for the whole schedule.
-    if (current && givenUp) await disableEndpoint(tx, d.endpointId, `Disabled after ${d.attempt} failed delivery attempts over more than 24 hours (last: ${result.error ?? 'unknown error'})`, finishedAt);
+    if (current && givenUp) await disableEndpoint(tx, d.endpointId, `Disabled after delivery ${d.id} failed its last scheduled attempt (attempt ${d.attempt}; the schedule spans more than 24 hours); last error: ${result.error ?? 'unknown'}`, finishedAt);
   });
   webhookDeliveryCounter.inc({ outcome: result.ok ? 'succeeded' : givenUp ? 'given_up' : 'retry' });
   const log = { delivery_id: d.id, event_id: d.eventId, endpoint_id: d.endpointId, attempt: d.attempt, status: result.status, duration_ms: result.durationMs };
