@@ -239,7 +239,7 @@ describe('outbound webhook delivery', () => {
 
       const disabled = await t.request('GET', `/webhook-endpoints/${endpoint.id}`, { token: org.orgKey });
       expect(disabled.body.enabled).toBe(false);
-      expect(disabled.body.disabled_reason).toEqual(expect.stringContaining(`${MAX_DELIVERY_ATTEMPTS} failed delivery attempts`));
+      expect(disabled.body.disabled_reason).toEqual(expect.stringContaining(`failed its last scheduled attempt (attempt ${MAX_DELIVERY_ATTEMPTS};`));
 
       // Nothing more goes to it: not the given-up delivery, not new events.
       receiver.answer({ status: 200 });
