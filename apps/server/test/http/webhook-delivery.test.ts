@@ -451,7 +451,7 @@ describe('outbound webhook delivery', () => {
       await settledPayment(t, agent);
       expect(await deliver()).toBe(1);
       const [delivery] = await listDeliveries(endpoint.id);
-      expect(delivery!.id).toMatch(/^msg_[0-9a-f]{32}$/);
+      expect(delivery!.id).toMatch(/^msg_[0-9A-Z]{32}$/);
 
       const list = await t.request('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: org.orgKey });
       expect(list.text).not.toContain(endpoint.secret);

@@ -17,6 +17,9 @@ export function eventPayload(event: OutboundEvent): string {
 }
 
 /**
+ * A delivery's id is the event's ULID (so deliveries sort by event, also within one millisecond) plus
+ * six characters of the endpoint's hash (so each endpoint's delivery of one event has its own id).
+ *
  * Two data-modifying CTE bodies (`<prefix>_event`, `<prefix>_deliveries`) that write the event and one
  * pending delivery per enabled endpoint of the org subscribed to its type. Embedded in the statement
  * that makes the state change, the event commits with it or not at all, at no extra round trip
@@ -30,7 +33,7 @@ export function enqueueEventCtes(prefix: string, event: OutboundEvent): SQL {
       returning id
     ), ${sql.raw(`${prefix}_deliveries`)} as (
       insert into webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-      select 'msg_' || replace(gen_random_uuid()::text, '-', ''), e.org_id, e.id, ${eventCte}.id, ${event.type}, 'pending', 0, ${event.at}, ${event.at}
+      select 'msg_' || substr(${eventCte}.id, 5) || upper(substr(md5(e.id), 1, 6)), e.org_id, e.id, ${eventCte}.id, ${event.type}, 'pending', 0, ${event.at}, ${event.at}
       from webhook_endpoints e, ${eventCte}
       where e.org_id = ${event.orgId} and e.enabled and e.deleted_at is null and e.events ? ${event.type}::text
       returning 1

@@ -25,4 +25,4 @@ export const DeliverySchema = z.object({
   attempt_log: z.array(DeliveryAttemptSchema),
 });
 
-export const DeliveryIdSchema = z.string().regex(/^msg_[0-9a-f]{32}$/, 'must be a msg_… id');
+export const DeliveryIdSchema = z.string().regex(/^msg_[0-9A-Z]{32}$/, 'must be a msg_… id');
