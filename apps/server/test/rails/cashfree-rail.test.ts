@@ -561,8 +561,24 @@ describe('Cashfree rail: webhooks', () => {
     expect(deliver('SETTLEMENT_SUCCESS_WEBHOOK', data).eventId).toBe(event.eventId);
   });
 
-  it('acknowledges a refund webhook as ignored, keyed by refund and status', () => {
-    const data = { refund: { cf_refund_id: 11_325_632, refund_id: 'rfd_1', order_id: 'pay_1', refund_amount: 2.0, refund_status: 'SUCCESS' } };
-    expect(deliver('REFUND_STATUS_WEBHOOK', data)).toEqual({ kind: 'ignored', eventId: 'REFUND_STATUS_WEBHOOK:11325632:SUCCESS', type: 'REFUND_STATUS_WEBHOOK' });
+  it('translates a final refund webhook into that refund’s status, keyed by refund and status; a pending one is ignored', () => {
+    const refund = { cf_refund_id: 11_325_632, refund_id: 'rfd_1', order_id: 'pay_1', refund_amount: 2.0, refund_currency: 'INR' };
+    expect(deliver('REFUND_STATUS_WEBHOOK', { refund: { ...refund, refund_status: 'SUCCESS' } })).toEqual({
+      kind: 'refund_status',
+      eventId: 'REFUND_STATUS_WEBHOOK:11325632:SUCCESS',
+      type: 'REFUND_STATUS_WEBHOOK',
+      paymentId: 'pay_1',
+      reference: '11325632',
+      refundId: 'rfd_1',
+      amount: 200,
+      result: { outcome: 'succeeded', reference: '11325632' },
+    });
+    expect(deliver('REFUND_STATUS_WEBHOOK', { refund: { ...refund, refund_status: 'CANCELLED', status_description: 'Refund cancelled by the bank' } })).toMatchObject({
+      kind: 'refund_status',
+      eventId: 'REFUND_STATUS_WEBHOOK:11325632:CANCELLED',
+      result: { outcome: 'failed', code: 'refund_cancelled', message: 'Refund cancelled by the bank' },
+    });
+    expect(deliver('REFUND_STATUS_WEBHOOK', { refund: { ...refund, refund_status: 'PENDING' } })).toEqual({ kind: 'ignored', eventId: 'REFUND_STATUS_WEBHOOK:11325632:PENDING', type: 'REFUND_STATUS_WEBHOOK' });
+    expect(deliver('REFUND_STATUS_WEBHOOK', { refund: { ...refund, refund_amount: 2.005, refund_status: 'SUCCESS' } }).kind).toBe('ignored');
   });
 });

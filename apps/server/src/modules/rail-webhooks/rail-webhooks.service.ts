@@ -7,7 +7,7 @@ import { WebhookSignatureError, type RailWebhookEvent } from '../rails/rail-adap
 import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
 import { lockPayment, lockPaymentByRailReference, type PaymentRow } from '../payments/payments.repo.ts';
 import { applyRefundResult, completeRefund } from '../refunds/refunds.service.ts';
-import { addToRefundedAmount, insertRefund } from '../refunds/refunds.repo.ts';
+import { addToRefundedAmount, insertRefund, lockRefund } from '../refunds/refunds.repo.ts';
 import { claimRailEvent, lockRefundsOfPayment, setRailEventOutcome, succeededRefundTotal } from './rail-webhooks.repo.ts';
 
 export type WebhookOutcome = 'applied' | 'already' | 'recorded' | 'ignored' | 'unmatched' | 'duplicate';
@@ -57,7 +57,9 @@ async function applyEvent(tx: Executor, app: AppContext, rail: string, event: Ra
     await setRailEventOutcome(tx, rail, event.eventId, 'unmatched', event.paymentId);
     return 'unmatched';
   }
-  const outcome = event.kind === 'payment' ? await applyPaymentEvent(tx, app, payment, event, now) : await applyRefundEvent(tx, app, payment, event.amountRefunded, now);
+  const outcome = event.kind === 'payment'
+    ? await applyPaymentEvent(tx, app, payment, event, now)
+    : event.kind === 'refund' ? await applyRefundEvent(tx, app, payment, event.amountRefunded, now) : await applyRefundStatusEvent(tx, app, payment, event, now);
   await setRailEventOutcome(tx, rail, event.eventId, outcome, payment.id);
   return outcome;
 }
@@ -75,6 +77,15 @@ async function applyPaymentEvent(tx: Executor, app: AppContext, payment: Payment
   const applied = await applyRailOutcome(tx, app, payment, result, now);
   if (applied.effect === 'recorded') app.log.warn({ payment_id: payment.id, status: payment.status, event: event.type, attention: applied.payment.attentionReason }, 'rail webhook would move a payment backwards: recorded, not applied');
   return applied.effect === 'none' ? 'already' : applied.effect;
+}
+
+/** The rail reports one of our refunds as final: complete it, or release its reservation (under the refund's lock). */
+async function applyRefundStatusEvent(tx: Executor, app: AppContext, payment: PaymentRow, event: Extract<RailWebhookEvent, { kind: 'refund_status' }>, now: Date): Promise<WebhookOutcome> {
+  const refund = await lockRefund(tx, event.refundId);
+  if (!refund || refund.paymentId !== payment.id || refund.amount !== event.amount) return 'unmatched';
+  if (refund.status !== 'pending') return 'already';
+  await applyRefundResult(tx, app, refund.id, event.result, now);
+  return 'applied';
 }
 
 /**

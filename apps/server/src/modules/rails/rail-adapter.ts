@@ -89,6 +89,19 @@ export type RailWebhookEvent =
       /** Total refunded on the payment so far, in minor units, as the provider reports it. */
       amountRefunded: number;
     }
+  | {
+      /** The final status of one of our refunds, for rails that report refunds one by one (Cashfree). */
+      kind: 'refund_status';
+      eventId: string;
+      type: string;
+      paymentId: string | null;
+      reference: string;
+      /** Our refund id (`rfd_…`), which the provider echoes. */
+      refundId: string;
+      /** That refund's amount in minor units, as the provider reports it. */
+      amount: number;
+      result: Exclude<RailRefundResult, { outcome: 'pending' }>;
+    }
   | { kind: 'ignored'; eventId: string; type: string };
 
 export interface RailWebhookInput {

@@ -380,7 +380,17 @@ const PaymentDataSchema = z.object({
   error_details: z.object({ error_code: z.string().nullish(), error_description: z.string().nullish() }).nullish(),
 });
 
-const RefundDataSchema = z.object({ refund: z.object({ cf_refund_id: ProviderId.nullish(), refund_id: z.string().nullish(), refund_status: z.string().nullish() }) });
+const RefundDataSchema = z.object({
+  refund: z.object({
+    cf_refund_id: ProviderId.nullish(),
+    refund_id: z.string().nullish(),
+    order_id: z.string().nullish(),
+    refund_amount: MajorAmount.nullish(),
+    refund_currency: z.string().nullish(),
+    refund_status: z.string().nullish(),
+    status_description: z.string().nullish(),
+  }),
+});
 
 function parseCashfreeWebhook(input: RailWebhookInput, clientSecret: string): RailWebhookEvent {
   verifyCashfreeSignature(input, clientSecret);
@@ -456,16 +466,30 @@ function paidInFull(orderPaise: number, paymentAmount: string | number | null | 
 }
 
 /**
- * Cashfree's refund webhook reports one refund's amount, while a refund event here means the payment's
- * running refunded total; passing one off as the other would understate partial refunds. So it is
- * acknowledged and ignored; the refund's state comes from the refund call's answer.
+ * Cashfree's refund webhook reports one refund (ours when `refund_id` is our `rfd_…` id), not the
+ * payment's running refunded total, so it becomes a `refund_status` event for that refund once the
+ * status is final: SUCCESS completes it, CANCELLED / FAILED release its reservation. Without it a refund
+ * Cashfree accepted as PENDING would never complete. Anything else (still pending, unreadable, an amount
+ * that is not exact INR) is acknowledged and ignored.
  */
 function refundEvent(type: string, data: unknown, rawBody: Buffer): RailWebhookEvent {
   const parsed = RefundDataSchema.safeParse(data);
   const refund = parsed.success ? parsed.data.refund : null;
   const id = refund?.cf_refund_id ?? refund?.refund_id;
   const eventId = id ? `${type}:${id}:${refund?.refund_status ?? 'unknown'}` : `${type}:${bodyDigest(rawBody)}`;
-  return { kind: 'ignored', eventId, type };
+  const ignored = { kind: 'ignored' as const, eventId, type };
+  const amount = refund?.refund_amount === null || refund?.refund_amount === undefined ? null : paiseOrNull(refund.refund_amount);
+  if (!refund?.refund_id || !refund.order_id || amount === null || (refund.refund_currency ?? CURRENCY) !== CURRENCY) return ignored;
+  const base = { kind: 'refund_status' as const, eventId, type, paymentId: refund.order_id, reference: refund.cf_refund_id ?? refund.refund_id, refundId: refund.refund_id, amount };
+  switch (refund.refund_status) {
+    case 'SUCCESS':
+      return { ...base, result: { outcome: 'succeeded', reference: base.reference } };
+    case 'CANCELLED':
+    case 'FAILED':
+      return { ...base, result: { outcome: 'failed', code: `refund_${refund.refund_status.toLowerCase()}`, message: refund.status_description ?? `Cashfree reports the refund ${refund.refund_status}` } };
+    default:
+      return ignored;
+  }
 }
 
 /** For events without an id of their own: the same delivery always has the same bytes. */
