@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationStream } from 'pino';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { issueMandate, loginToken, setupAgent, signupOrg } from '../support/fixtures.ts';
+import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
+import { execute, mandateFor, railPayer } from '../support/rail-test-kit.ts';
 
 describe('logs', () => {
   let t: TestApp;
@@ -53,6 +55,48 @@ describe('logs', () => {
     expect(log).toContain(failedCall.headers['x-request-id'] as string);
     expect(log).not.toContain(org.email);
     expect(log).not.toContain(createHash('sha256').update(org.orgKey).digest('hex'));
+    expect(log).not.toContain('    at ');
+  });
+});
+
+describe('logs around payment rails', () => {
+  const WEBHOOK_SECRET = 'whsec_logsTestSecretValueNeverLogged';
+  let fake: FakeStripe;
+  let t: TestApp;
+  const lines: string[] = [];
+  const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
+
+  beforeAll(async () => {
+    fake = await startFakeStripe();
+    t = await startTestApp({
+      env: { LOG_LEVEL: 'trace', STRIPE_SECRET_KEY: fake.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: fake.url, RAIL_MAX_ATTEMPTS: '2', RAIL_RETRY_BASE_MS: '1' },
+      log: capture,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  it('never contain the rail secret key, the webhook secret or webhook signatures, but do log each webhook outcome', async () => {
+    const payer = await railPayer(t, { rail: 'stripe', currency: 'USD', account: { customer: 'cus_Logs1', payment_method: 'pm_card_visa' } });
+    fake.failNext(2, 500);
+    const failed = await execute(t, payer, await mandateFor(t, payer, 500));
+    expect(failed.status).toBe(200);
+    const event = stripeEvent('payment_intent.succeeded', { id: 'pi_unknown', object: 'payment_intent', metadata: {} });
+    const good = signedWebhook(event, WEBHOOK_SECRET);
+    const forged = signedWebhook(event, 'whsec_someoneElse');
+    const accepted = await t.request('POST', '/webhooks/stripe', { rawBody: good.body.toString('utf8'), headers: good.headers });
+    const rejected = await t.request('POST', '/webhooks/stripe', { rawBody: forged.body.toString('utf8'), headers: forged.headers });
+    expect([accepted.status, rejected.status]).toEqual([200, 400]);
+
+    const log = lines.join('');
+    expect(log).toContain('rail charge failed');
+    expect(log).toMatch(/"outcome":"unmatched"/);
+    expect(log).toMatch(/"outcome":"rejected"/);
+    for (const secret of [fake.secretKey, WEBHOOK_SECRET, good.headers['stripe-signature']!, forged.headers['stripe-signature']!]) {
+      expect(log).not.toContain(secret);
+    }
     expect(log).not.toContain('    at ');
   });
 });
