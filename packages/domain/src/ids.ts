@@ -15,7 +15,6 @@ export const ID_PREFIXES = {
   request: 'req',
   webhook_endpoint: 'whe',
   event: 'evt',
-  webhook_delivery: 'msg',
   refund: 'rfd',
 } as const;
 

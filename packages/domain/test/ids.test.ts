@@ -20,6 +20,8 @@ describe('ID_PREFIXES', () => {
       ledger_account: 'lac',
       request: 'req',
       webhook_endpoint: 'whe',
+      event: 'evt',
+      refund: 'rfd',
     });
   });
 
