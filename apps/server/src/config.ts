@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   WEBHOOK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
   WEBHOOK_DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
   WEBHOOK_DELIVERY_POLL_MS: z.coerce.number().int().positive().max(60_000).default(500),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RECONCILIATION_INTERVAL_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
@@ -69,6 +70,8 @@ export interface Config {
   /** Timeouts, retries and circuit breaking around every rail call (docs/rails.md). */
   railResilience: ResilienceOptions;
   webhookDelivery: { timeoutMs: number; leaseMs: number; pollMs: number };
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   /** How often the worker asks each rail about payments still pending. */
   reconciliationIntervalMs: number;
   /** Operator-level rail settings; a rail whose settings are missing is null (not configured). */
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBackoffMs: Math.max(e.RAIL_RETRY_BASE_MS, DEFAULT_RESILIENCE.maxBackoffMs),
     },
     webhookDelivery: { timeoutMs: e.WEBHOOK_DELIVERY_TIMEOUT_MS, leaseMs: e.WEBHOOK_DELIVERY_LEASE_SECONDS * 1000, pollMs: e.WEBHOOK_DELIVERY_POLL_MS },
+    metricsToken: e.METRICS_TOKEN ?? null,
     reconciliationIntervalMs: Math.round(e.RECONCILIATION_INTERVAL_MINUTES * 60_000),
     rails: railsConfig(e),
   };

@@ -185,3 +185,21 @@ describe('GET /metrics', () => {
     expect(res.text).toMatch(/^frameos_receipt_chains_broken [1-9]\d*$/m);
   });
 });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const TOKEN = 'metrics-token-0123456789abcdef';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(async () => t.close());
+
+  it('answers only a scraper that presents the token', async () => {
+    expectError(await t.request('GET', '/metrics'), 401, 'unauthorized');
+    expectError(await t.request('GET', '/metrics', { token: 'metrics-token-0123456789abcdeX' }), 401, 'unauthorized');
+    const ok = await t.request('GET', '/metrics', { token: TOKEN });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('frameos_receipt_chains_broken');
+  });
+});
