@@ -153,6 +153,16 @@ describe('policyDayBounds', () => {
     expect(bounds('2026-09-06T03:59:59Z', 'America/Santiago').end).toBe('2026-09-06T04:00:00.000Z');
   });
 
+  it('keeps days contiguous when clocks fell back one minute after midnight (America/St_Johns, 2000-10-29)', () => {
+    // 00:01 NDT became 23:01 NST: the date turned to the 29th at 02:30Z, back to the 28th at 02:31Z,
+    // and to the 29th again at 03:30Z. The 28th runs until the last turn; that minute belongs to it.
+    const the28th = { start: '2000-10-28T02:30:00.000Z', end: '2000-10-29T03:30:00.000Z', hours: 25 };
+    expect(bounds('2000-10-29T02:31:00Z', 'America/St_Johns')).toEqual(the28th);
+    expect(bounds('2000-10-29T02:30:30Z', 'America/St_Johns')).toEqual(the28th);
+    expect(bounds('2000-10-28T12:00:00Z', 'America/St_Johns')).toEqual(the28th);
+    expect(bounds('2000-10-29T03:30:00Z', 'America/St_Johns')).toEqual({ start: '2000-10-29T03:30:00.000Z', end: '2000-10-30T03:30:00.000Z', hours: 24 });
+  });
+
   it('starts at 01:00 when DST skips midnight (Asia/Beirut, 2026-03-29)', () => {
     expect(bounds('2026-03-29T12:00:00Z', 'Asia/Beirut')).toEqual({
       start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T21:00:00.000Z', hours: 23,

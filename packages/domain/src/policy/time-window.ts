@@ -101,8 +101,26 @@ function utcOffsetMs(at: Date, timezone: string): number {
 // No zone has been 26 h or more from UTC, so a local date starts within this span of its UTC midnight.
 const SEARCH_SPAN_SECONDS = 26 * 3600;
 
-/** The first instant whose local date in `timezone` is year-month-day (or later). */
+/**
+ * The instant from which the local date in `timezone` is year-month-day (or later) for good. Nearly
+ * always that is the first such instant. But where clocks fall back within minutes after midnight
+ * (St. John's, 00:01 → 23:01 until 2011) the date turns, turns back, and turns again; the day then
+ * starts at the last turn, so consecutive days stay contiguous and never overlap.
+ */
 function startOfLocalDate(year: number, month: number, day: number, timezone: string): Date {
+  const first = firstInstantOfLocalDate(year, month, day, timezone);
+  const target = year * 10_000 + month * 100 + day;
+  const reached = (ms: number) => dateKey(new Date(ms), timezone) >= target;
+  // Midnight under the offset in force a few hours later: later than `first` only after such a fall-back.
+  const later = Date.UTC(year, month - 1, day) - utcOffsetMs(new Date(first.getTime() + FALL_BACK_WINDOW_MS), timezone);
+  return later > first.getTime() && reached(later) && !reached(later - 1000) ? new Date(later) : first;
+}
+
+// Clocks have never gone back by more than 3 hours.
+const FALL_BACK_WINDOW_MS = 3 * 3_600_000;
+
+/** The first instant whose local date in `timezone` is year-month-day (or later). */
+function firstInstantOfLocalDate(year: number, month: number, day: number, timezone: string): Date {
   const wallMidnight = Date.UTC(year, month - 1, day);
   const target = year * 10_000 + month * 100 + day;
   const reached = (seconds: number) => dateKey(new Date(seconds * 1000), timezone) >= target;
@@ -128,9 +146,15 @@ function startOfLocalDate(year: number, month: number, day: number, timezone: st
  */
 export function policyDayBounds(at: Date, timezone: string): { start: Date; end: Date } {
   const { year, month, day } = localTimeParts(at, timezone);
-  const next = new Date(Date.UTC(year, month - 1, day + 1));
-  return {
-    start: startOfLocalDate(year, month, day, timezone),
-    end: startOfLocalDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timezone),
+  const bounds = (offsetDays: number) => {
+    const date = new Date(Date.UTC(year, month - 1, day + offsetDays));
+    const next = new Date(Date.UTC(year, month - 1, day + offsetDays + 1));
+    return {
+      start: startOfLocalDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), timezone),
+      end: startOfLocalDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timezone),
+    };
   };
+  const own = bounds(0);
+  // The minute between a date's first turn and a fall-back belongs to the day before (see startOfLocalDate).
+  return own.start.getTime() > at.getTime() ? bounds(-1) : own;
 }
