@@ -30,6 +30,9 @@ import {
 } from '../support/rail-test-kit.ts';
 import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
 
+/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
+const randomIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
 const CUSTOMER = { customer_id: 'cust_frameos_e2e', customer_phone: '9999999999' };
 const FUNDS = 10_000_000; // ₹100,000.00 in paise
 
@@ -537,7 +540,7 @@ describe('Cashfree rail: webhook rate limit and reconciliation', () => {
   afterAll(async () => app?.close());
 
   it('answers the sixth webhook from one IP within a minute with 429 rate_limited; other IPs are unaffected', async () => {
-    const ip = '203.0.113.9';
+    const ip = randomIp();
     const settlement = (n: number) => ({ settlement: { cf_settlement_id: n } });
     for (let i = 0; i < 5; i++) {
       expect((await sendCashfree(app, 'SETTLEMENT_SUCCESS_WEBHOOK', settlement(i), { ip })).body).toEqual({ received: true, outcome: 'ignored' });
@@ -545,7 +548,7 @@ describe('Cashfree rail: webhook rate limit and reconciliation', () => {
     const sixth = await sendCashfree(app, 'SETTLEMENT_SUCCESS_WEBHOOK', settlement(6), { ip });
     expectError(sixth, 429, 'rate_limited');
     expect(sixth.headers['retry-after']).toBeDefined();
-    expect((await sendCashfree(app, 'SETTLEMENT_SUCCESS_WEBHOOK', settlement(7), { ip: '203.0.113.10' })).body).toEqual({ received: true, outcome: 'ignored' });
+    expect((await sendCashfree(app, 'SETTLEMENT_SUCCESS_WEBHOOK', settlement(7), { ip: randomIp() })).body).toEqual({ received: true, outcome: 'ignored' });
   });
 
   it('settles a pending payment whose order is PAID, fails one whose order EXPIRED (funds released) and leaves an ACTIVE one pending', async () => {
@@ -576,7 +579,7 @@ describe('Cashfree rail: webhook rate limit and reconciliation', () => {
     expect((await app.request('GET', `/mandates/${expiredMandate}`, { token: payer.org.orgKey })).body.status).toBe('active');
 
     // The success webhook arriving after reconciliation settled the payment changes nothing.
-    const late = await sendCashfree(app, 'PAYMENT_SUCCESS_WEBHOOK', cashfree.paymentWebhookData(paid.body.payment_id, 'SUCCESS'));
+    const late = await sendCashfree(app, 'PAYMENT_SUCCESS_WEBHOOK', cashfree.paymentWebhookData(paid.body.payment_id, 'SUCCESS'), { ip: randomIp() });
     expect(late.body).toEqual({ received: true, outcome: 'already' });
     // A second pass only looks at what is still pending.
     expect(await reconcilePendingPayments(app.appCtx)).toEqual({ examined: 1, settled: 0, failed: 0, stillPending: 1, flagged: 0 });

@@ -31,6 +31,9 @@ import {
 } from '../support/rail-test-kit.ts';
 import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
 
+/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
+const randomIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
 const WEBHOOK_SECRET = 'whsec_test_frameosE2EStripeSecret';
 const CUSTOMER = 'cus_frameosE2E';
 const FUNDS = 1_000_000;
@@ -572,7 +575,7 @@ describe('Stripe rail: webhook rate limit and reconciliation', () => {
   afterAll(async () => t?.close());
 
   it('answers the sixth webhook from one IP within a minute with 429 rate_limited; other IPs are unaffected', async () => {
-    const ip = '198.51.100.7';
+    const ip = randomIp();
     for (let i = 0; i < 5; i++) {
       const res = await sendStripe(t, stripeEvent('customer.updated', { id: CUSTOMER }), { ip });
       expect(res.body).toEqual({ received: true, outcome: 'ignored' });
@@ -580,7 +583,7 @@ describe('Stripe rail: webhook rate limit and reconciliation', () => {
     const sixth = await sendStripe(t, stripeEvent('customer.updated', { id: CUSTOMER }), { ip });
     expectError(sixth, 429, 'rate_limited');
     expect(sixth.headers['retry-after']).toBeDefined();
-    const other = await sendStripe(t, stripeEvent('customer.updated', { id: CUSTOMER }), { ip: '198.51.100.8' });
+    const other = await sendStripe(t, stripeEvent('customer.updated', { id: CUSTOMER }), { ip: randomIp() });
     expect(other.body).toEqual({ received: true, outcome: 'ignored' });
   });
 
@@ -628,7 +631,7 @@ describe('Stripe rail: webhook rate limit and reconciliation', () => {
     expect(await receiptEventsOf(t, payer, lost.body.payment_id)).toEqual(['payment.pending', 'payment.failed']);
 
     // The settled payment's webhook, arriving late, finds it already settled.
-    const late = await sendStripe(t, stripe.eventFor('payment_intent.succeeded', String(intent.id)));
+    const late = await sendStripe(t, stripe.eventFor('payment_intent.succeeded', String(intent.id)), { ip: randomIp() });
     expect(late.body).toEqual({ received: true, outcome: 'already' });
     expect(await reconcilePendingPayments(t.appCtx)).toEqual({ examined: 0, settled: 0, failed: 0, stillPending: 0, flagged: 0 });
     await expectChainValid(t, payer);
