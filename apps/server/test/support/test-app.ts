@@ -63,6 +63,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_SECRET: `test-secret-${randomUUID()}-${randomUUID()}`,
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // Rail webhooks from every test share one IP (and, with REDIS_URL, one counter); tests of the limit set their own.
+    RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'silent',
     // CI runs the suite a second time with rate limits kept in Redis.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
