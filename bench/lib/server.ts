@@ -80,7 +80,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DATABASE_POOL_SIZE: String(options.poolSize),
       FRAMEOS_DATA_DIR: options.dataDir,
       LOG_LEVEL: 'warn',
+      // All load comes from one IP and a few keys: the limits would measure themselves, not the gateway.
       RATE_LIMIT_PER_MINUTE: '100000000',
+      IP_RATE_LIMIT_PER_MINUTE: '100000000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
