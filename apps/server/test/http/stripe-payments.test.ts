@@ -511,6 +511,21 @@ describe('Stripe rail: payments, webhooks and refunds', () => {
       expect(await listRefunds(t, payer, executed.body.payment_id)).toEqual([]);
     });
 
+    it('records, without applying, a refund Stripe reports for a payment we have not settled', async () => {
+      const payer = await stripePayer(t);
+      const executed = await execute(t, payer, await mandateFor(t, payer, 900));
+      expect(executed.body.status).toBe('pending');
+      await callStripe('/v1/refunds', { payment_intent: executed.body.rail_reference, amount: '300' });
+      const before = await paymentSnapshot(t, payer, executed.body.payment_id);
+      const wallet = await walletBalance(t, payer);
+      const res = await sendStripe(t, stripe.eventFor('charge.refunded', executed.body.rail_reference));
+      expect(res.body).toEqual({ received: true, outcome: 'recorded' });
+      expect(await paymentSnapshot(t, payer, executed.body.payment_id)).toEqual(before);
+      expect(await walletBalance(t, payer)).toBe(wallet);
+      expect(await listRefunds(t, payer, executed.body.payment_id)).toEqual([]);
+      await expectLedgerInvariants(t);
+    });
+
     it('records a refund made at Stripe (charge.refunded) and reverses the ledger for it', async () => {
       const payer = await stripePayer(t);
       const paid = await settledStripePayment(t, payer, 5_000);

@@ -96,10 +96,12 @@ async function applyRefundStatusEvent(tx: Executor, app: AppContext, payment: Pa
 async function applyRefundEvent(tx: Executor, app: AppContext, payment: PaymentRow, amountRefunded: number, now: Date): Promise<WebhookOutcome> {
   let unaccounted = Math.min(amountRefunded, payment.amount) - (await succeededRefundTotal(tx, payment.id));
   if (unaccounted <= 0) return 'already';
+  let applied = false;
   for (const refund of await lockRefundsOfPayment(tx, payment.id)) {
     if (refund.status !== 'pending' || refund.amount > unaccounted) continue;
     await applyRefundResult(tx, app, refund.id, { outcome: 'succeeded', reference: refund.railReference ?? `${payment.railReference ?? payment.id}:refund` }, now);
     unaccounted -= refund.amount;
+    applied = true;
   }
   if (unaccounted > 0 && payment.status === 'settled') {
     const fresh = (await lockPayment(tx, payment.id))!;
@@ -109,7 +111,11 @@ async function applyRefundEvent(tx: Executor, app: AppContext, payment: PaymentR
       const refund = { id: newId('refund'), orgId: payment.orgId, paymentId: payment.id, amount: reservable, currency: payment.currency, reason: 'Refunded at the rail', status: 'pending' as const, railReference: null, transferId: null, failureCode: null, failureMessage: null, createdAt: now, completedAt: null };
       await insertRefund(tx, refund);
       await completeRefund(tx, app, refund, null, now);
+      applied = true;
     }
   }
-  return 'applied';
+  // A refund reported for a payment we have not settled (or beyond what our ledger can reverse) is
+  // kept in rail_webhook_events for a human, not applied.
+  if (!applied) app.log.warn({ payment_id: payment.id, status: payment.status, amount_refunded: amountRefunded }, 'rail reported a refund the ledger cannot apply: recorded, not applied');
+  return applied ? 'applied' : 'recorded';
 }
