@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
 import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
 import { enqueueEventCtes, type OutboundEvent } from '../events/events.sql.ts';
+import type { TransferKind } from '../ledger/ledger.service.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -111,22 +112,9 @@ export interface SettlementRecord {
 export async function recordSettlement(db: Executor, s: SettlementRecord): Promise<void> {
   const p = s.payment;
   const result = await executeNamed(db, 'frameos_record_settlement', sql`
-    with wallet as (
-      update ledger_accounts set balance = balance - ${s.amount}::bigint where id = ${s.walletId} returning id
-    ), payable as (
-      insert into ledger_accounts (id, org_id, type, owner_ref, currency, shard, balance, allow_negative, created_at)
-      values (${s.newPayableAccountId}, ${s.orgId}, 'vendor_payable', ${p.vendor}, ${s.currency}, ${s.payableShard}, ${s.amount}::bigint, false, ${s.now})
-      on conflict (org_id, type, owner_ref, currency, shard) do update set balance = ledger_accounts.balance + excluded.balance
-      returning id
-    ), transfer as (
-      insert into transfers (id, org_id, kind, reference, created_at) values (${s.transferId}, ${s.orgId}, 'payment', ${p.id}, ${s.now}) returning id
-    ), posting as (
-      insert into postings (transfer_id, account_id, amount, currency)
-      select transfer.id, wallet.id, -${s.amount}::bigint, ${s.currency} from transfer, wallet
-      union all
-      select transfer.id, payable.id, ${s.amount}::bigint, ${s.currency} from transfer, payable
-      returning 1
-    ), payment as (
+    with ${walletTransferCtes({ orgId: s.orgId, now: s.now, amount: s.amount, currency: s.currency, walletId: s.walletId, transferId: s.transferId, kind: 'payment', reference: p.id,
+      target: { newId: s.newPayableAccountId, type: 'vendor_payable', ownerRef: p.vendor, shard: s.payableShard } })},
+    payment as (
       insert into payments (id, org_id, mandate_id, intent_id, agent_account_id, policy_id, vendor, rail, amount, currency, status, transfer_id, created_at, settled_at)
       select ${p.id}, ${s.orgId}, ${p.mandateId}, ${p.intentId}, ${p.agentAccountId}, ${p.policyId}, ${p.vendor}, ${p.rail}, ${s.amount}::bigint, ${s.currency}, 'settled', transfer.id, ${s.now}, ${s.now}
       from transfer
@@ -135,18 +123,9 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
       update mandates set status = 'used', used_at = ${s.now} where id = ${p.mandateId} returning id
     ), intent as (
       update purchase_intents set status = 'succeeded' where id = ${p.intentId} returning id
-    ), receipt as (
-      insert into receipts (id, org_id, agent_account_id, seq, payment_id, body, hash, signature, created_at)
-      select ${s.receipt.id}, ${s.orgId}, ${p.agentAccountId}, ${s.receipt.seq}, payment.id, ${JSON.stringify(s.receipt.body)}::jsonb, ${s.receipt.hash}, ${s.receipt.signature}, ${s.now}
-      from payment
-      returning id
-    ), idempotency as (
+    ), ${receiptCtes(s.orgId, p.agentAccountId, s.receipt, s.now)}, idempotency as (
       ${completeIdempotencySql(s.response)}
-    ), ${enqueueEventCtes('settled', s.event)}, chain as (
-      update receipt_chains set last_seq = ${s.receipt.seq}, head_hash = ${s.receipt.hash}
-      where agent_account_id = ${p.agentAccountId} and last_seq = ${s.receipt.seq - 1}
-      returning 1
-    )
+    ), ${enqueueEventCtes('settled', s.event)}
     select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts,
            (select count(*) from idempotency) as responses, (select count(*) from settled_event) as events`);
   const [r] = rowsOf(result);
@@ -182,41 +161,69 @@ export interface RailHoldRecord {
 export async function recordRailHold(db: Executor, h: RailHoldRecord): Promise<void> {
   const p = h.payment;
   const result = await executeNamed(db, 'frameos_record_rail_hold', sql`
-    with wallet as (
-      update ledger_accounts set balance = balance - ${h.amount}::bigint where id = ${h.walletId} returning id
-    ), clearing as (
-      insert into ledger_accounts (id, org_id, type, owner_ref, currency, shard, balance, allow_negative, created_at)
-      values (${h.newClearingAccountId}, ${h.orgId}, 'rail_clearing', ${p.rail}, ${h.currency}, ${h.clearingShard}, ${h.amount}::bigint, false, ${h.now})
-      on conflict (org_id, type, owner_ref, currency, shard) do update set balance = ledger_accounts.balance + excluded.balance
-      returning id
-    ), transfer as (
-      insert into transfers (id, org_id, kind, reference, created_at) values (${h.transferId}, ${h.orgId}, 'payment_hold', ${p.id}, ${h.now}) returning id
-    ), posting as (
-      insert into postings (transfer_id, account_id, amount, currency)
-      select transfer.id, wallet.id, -${h.amount}::bigint, ${h.currency} from transfer, wallet
-      union all
-      select transfer.id, clearing.id, ${h.amount}::bigint, ${h.currency} from transfer, clearing
-      returning 1
-    ), payment as (
+    with ${walletTransferCtes({ orgId: h.orgId, now: h.now, amount: h.amount, currency: h.currency, walletId: h.walletId, transferId: h.transferId, kind: 'payment_hold', reference: p.id,
+      target: { newId: h.newClearingAccountId, type: 'rail_clearing', ownerRef: p.rail, shard: h.clearingShard } })},
+    payment as (
       insert into payments (id, org_id, mandate_id, intent_id, agent_account_id, policy_id, vendor, rail, amount, currency, status, transfer_id, created_at, updated_at)
       select ${p.id}, ${h.orgId}, ${p.mandateId}, ${p.intentId}, ${p.agentAccountId}, ${p.policyId}, ${p.vendor}, ${p.rail}, ${h.amount}::bigint, ${h.currency}, 'pending', transfer.id, ${h.now}, ${h.now}
       from transfer
       returning id
     ), mandate as (
       update mandates set status = 'used', used_at = ${h.now} where id = ${p.mandateId} returning id
-    ), receipt as (
-      insert into receipts (id, org_id, agent_account_id, seq, payment_id, body, hash, signature, created_at)
-      select ${h.receipt.id}, ${h.orgId}, ${p.agentAccountId}, ${h.receipt.seq}, payment.id, ${JSON.stringify(h.receipt.body)}::jsonb, ${h.receipt.hash}, ${h.receipt.signature}, ${h.now}
-      from payment
-      returning id
-    ), chain as (
-      update receipt_chains set last_seq = ${h.receipt.seq}, head_hash = ${h.receipt.hash}
-      where agent_account_id = ${p.agentAccountId} and last_seq = ${h.receipt.seq - 1}
-      returning 1
-    )
+    ), ${receiptCtes(h.orgId, p.agentAccountId, h.receipt, h.now)}
     select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts`);
   const [r] = rowsOf(result);
   if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1) {
     throw new Error(`rail hold wrote an unexpected shape: ${JSON.stringify(r)}`);
   }
+}
+
+interface WalletTransfer {
+  orgId: string;
+  now: Date;
+  amount: number;
+  currency: string;
+  walletId: string;
+  transferId: string;
+  kind: TransferKind;
+  reference: string;
+  /** The account credited, created on first use (its id is used only then). */
+  target: { newId: string; type: 'vendor_payable' | 'rail_clearing'; ownerRef: string; shard: number };
+}
+
+/**
+ * CTEs `wallet`, `target`, `transfer`, `posting`: the wallet (already locked) pays `amount` into the
+ * target account — a balanced transfer of two postings — in the statement that embeds them.
+ */
+function walletTransferCtes(t: WalletTransfer): SQL {
+  return sql`wallet as (
+      update ledger_accounts set balance = balance - ${t.amount}::bigint where id = ${t.walletId} returning id
+    ), target as (
+      insert into ledger_accounts (id, org_id, type, owner_ref, currency, shard, balance, allow_negative, created_at)
+      values (${t.target.newId}, ${t.orgId}, ${t.target.type}, ${t.target.ownerRef}, ${t.currency}, ${t.target.shard}, ${t.amount}::bigint, false, ${t.now})
+      on conflict (org_id, type, owner_ref, currency, shard) do update set balance = ledger_accounts.balance + excluded.balance
+      returning id
+    ), transfer as (
+      insert into transfers (id, org_id, kind, reference, created_at) values (${t.transferId}, ${t.orgId}, ${t.kind}, ${t.reference}, ${t.now}) returning id
+    ), posting as (
+      insert into postings (transfer_id, account_id, amount, currency)
+      select transfer.id, wallet.id, -${t.amount}::bigint, ${t.currency} from transfer, wallet
+      union all
+      select transfer.id, target.id, ${t.amount}::bigint, ${t.currency} from transfer, target
+      returning 1
+    )`;
+}
+
+/** CTEs `receipt`, `chain`: the receipt of the embedding statement's `payment` CTE, and the chain head guarded by the locked seq. */
+function receiptCtes(orgId: string, agentAccountId: string, receipt: { id: string; seq: number; body: Record<string, unknown>; hash: string; signature: string }, now: Date): SQL {
+  return sql`receipt as (
+      insert into receipts (id, org_id, agent_account_id, seq, payment_id, body, hash, signature, created_at)
+      select ${receipt.id}, ${orgId}, ${agentAccountId}, ${receipt.seq}, payment.id, ${JSON.stringify(receipt.body)}::jsonb, ${receipt.hash}, ${receipt.signature}, ${now}
+      from payment
+      returning id
+    ), chain as (
+      update receipt_chains set last_seq = ${receipt.seq}, head_hash = ${receipt.hash}
+      where agent_account_id = ${agentAccountId} and last_seq = ${receipt.seq - 1}
+      returning 1
+    )`;
 }
