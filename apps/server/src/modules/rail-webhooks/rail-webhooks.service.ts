@@ -2,7 +2,7 @@ import { DomainError } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { AppContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { isRetryableConflict } from '../../lib/pg-errors.ts';
+import { retryingTransaction } from '../../lib/transaction.ts';
 import { WebhookSignatureError, type RailWebhookEvent } from '../rails/rail-adapter.ts';
 import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
 import { lockPayment, lockPaymentByRailReference, type PaymentRow } from '../payments/payments.repo.ts';
@@ -35,14 +35,8 @@ export async function receiveRailWebhook(app: AppContext, input: WebhookInput): 
     if (err instanceof WebhookSignatureError) throw new DomainError('webhook_signature_invalid', err.message);
     throw err;
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcome = await app.database.db.transaction((tx) => applyEvent(tx, app, input.rail, event, now));
-      return { outcome, eventId: event.eventId, type: event.type };
-    } catch (err) {
-      if (attempt >= 4 || !isRetryableConflict(err)) throw err;
-    }
-  }
+  const outcome = await retryingTransaction(app.database.db, (tx) => applyEvent(tx, app, input.rail, event, now));
+  return { outcome, eventId: event.eventId, type: event.type };
 }
 
 async function applyEvent(tx: Executor, app: AppContext, rail: string, event: RailWebhookEvent, now: Date): Promise<WebhookOutcome> {

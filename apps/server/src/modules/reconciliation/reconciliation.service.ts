@@ -1,4 +1,5 @@
 import type { AppContext } from '../../lib/context.ts';
+import { retryingTransaction } from '../../lib/transaction.ts';
 import type { RailPaymentResult } from '../rails/rail-adapter.ts';
 import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
 import { listPendingRailPayments, lockPayment, updatePayment, type PaymentRow } from '../payments/payments.repo.ts';
@@ -31,7 +32,7 @@ export async function reconcilePendingPayments(app: AppContext): Promise<Reconci
   for (const payment of await listPendingRailPayments(app.database.db, new Date(now.getTime() - MIN_AGE_MS), BATCH)) {
     report.examined++;
     const result = await askRail(app, payment, now);
-    const applied = await app.database.db.transaction(async (tx) => {
+    const applied = await retryingTransaction(app.database.db, async (tx) => {
       const locked = await lockPayment(tx, payment.id);
       if (!locked || locked.status !== 'pending') return null;
       const outcome = await applyRailOutcome(tx, app, locked, result, now);
