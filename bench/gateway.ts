@@ -11,6 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './lib/cpu.ts';
+import { Cleanup, log, runBenchmark } from './lib/run.ts';
 import { setUpFixture } from './lib/fixture.ts';
 import { runPacedUsers } from './lib/paced-users.ts';
 import { createIntents, createMandates, executeMandates, fullFlow, IdPool, runPhase, type LoadTarget, type PhaseResult } from './lib/load.ts';
@@ -29,29 +30,6 @@ const WALLET_FUNDING_IN_PAYMENTS = 100_000;
 /** The full flow runs this long before measuring, so V8 has compiled the hot paths and the pool is open. */
 const WARM_UP_SECONDS = 5;
 
-/** Undo steps, run newest first; each one runs even when an earlier one fails. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; undo: () => Promise<unknown> }> = [];
-
-  add(what: string, undo: () => Promise<unknown>): void {
-    this.steps.push({ what, undo });
-  }
-
-  async run(): Promise<void> {
-    const steps = this.steps.splice(0).reverse();
-    for (const step of steps) {
-      try {
-        await step.undo();
-      } catch (err) {
-        console.error(`cleanup: could not ${step.what}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  }
-}
-
-function log(message: string): void {
-  console.log(`[bench] ${message}`);
-}
 
 function describePhase(result: PhaseResult): string {
   const endpoints = result.endpoints.map((e) => `${e.endpoint} ${e.requestsPerSecond}/s p95 ${e.latencyMs.p95} ms`).join(', ');
@@ -171,12 +149,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (valid) => {
-    process.exitCode = valid ? 0 : 1;
-  },
-  (err: unknown) => {
-    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runBenchmark(main);

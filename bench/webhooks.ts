@@ -18,14 +18,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { FAKE_STRIPE_SECRET_KEY, startFakeStripe } from '../apps/server/test/support/fake-stripe.ts';
-import { Cleanup } from './lib/cleanup.ts';
 import { CpuMeter } from './lib/cpu.ts';
-import { stringField } from './lib/fixture.ts';
+import { Cleanup, log, runBenchmark } from './lib/run.ts';
+import { callApi, stringField } from './lib/fixture.ts';
 import { createDatabase, dropDatabase, readPostgresFacts, throwAwayDatabaseName } from './lib/postgres.ts';
 import { describeCode, describeMachine, finishMachineFacts } from './lib/report.ts';
 import { startServer, type RunningServer } from './lib/server.ts';
 import { runDeliveryPhase, startDeliveryReceiver, type DeliveryReceiver, type DeliveryTarget } from './lib/webhook-delivery.ts';
-import { callApi, createPendingStripePayments, pay, setUpOrg } from './lib/webhook-fixture.ts';
+import { createPendingStripePayments, pay, setUpOrg } from './lib/webhook-fixture.ts';
 import { runInboundPhase, settlementEvents, unmatchedAndIgnoredEvents, type InboundPhaseResult, type InboundTarget } from './lib/webhook-load.ts';
 import { judgeWebhooks, webhookMarkdown, writeWebhookReport, type MeasuredDelivery, type MeasuredInbound, type WebhookBenchReport } from './lib/webhook-report.ts';
 import { readWebhookSettings, type WebhookBenchSettings } from './lib/webhook-settings.ts';
@@ -48,9 +48,6 @@ const SETTLE_AFTER_PHASE_MS = 1_000;
 /** Rate limits far above the load (the route's own default is 100/min per IP), so nothing measured is a 429. */
 const RATE_LIMIT_OFF = '100000000';
 
-function log(message: string): void {
-  console.log(`[bench] ${message}`);
-}
 
 async function queryCount(databaseUrl: string, text: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -237,12 +234,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (valid) => {
-    process.exitCode = valid ? 0 : 1;
-  },
-  (err: unknown) => {
-    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runBenchmark(main);

@@ -30,16 +30,19 @@ export function stringField(value: unknown, key: string): string {
   return field;
 }
 
-async function post(baseUrl: string, path: string, body: unknown, token?: string): Promise<unknown> {
+/** One call to the public API with a fresh Idempotency-Key; anything but 2xx throws. */
+export async function callApi(baseUrl: string, method: 'POST' | 'PUT', path: string, body: unknown, token?: string): Promise<unknown> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: JSON.stringify(body) });
   const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text) as unknown;
 }
 
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+const post = (baseUrl: string, path: string, body: unknown, token?: string) => callApi(baseUrl, 'POST', path, body, token);
+
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {

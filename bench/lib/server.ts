@@ -32,7 +32,7 @@ export async function findFreePort(): Promise<number> {
   return address.port;
 }
 
-function keepOutputTail(child: ChildProcess): () => string {
+export function keepOutputTail(child: ChildProcess): () => string {
   let tail = '';
   const append = (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
@@ -57,7 +57,8 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, outputTail: 
   throw new Error(`server not ready after ${READY_TIMEOUT_MS / 1000} s:\n${outputTail()}`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');

@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { stringField } from './fixture.ts';
+import { randomBytes } from 'node:crypto';
+import { callApi, mapWithConcurrency, stringField } from './fixture.ts';
 
 /** An agent with a permissive policy for every vendor of its org. */
 export interface OrgAgent {
@@ -32,28 +32,6 @@ export interface PendingPayment {
 }
 
 const SETUP_CONCURRENCY = 10;
-
-export async function callApi(baseUrl: string, method: 'POST' | 'PUT', path: string, body: unknown, token?: string): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /** An org built through the public API: sign-up, vendors, optionally its Stripe account, funded agents. */
 export async function setUpOrg(baseUrl: string, plan: OrgPlan): Promise<BenchOrg> {

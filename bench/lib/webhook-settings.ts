@@ -1,4 +1,4 @@
-import { readSettings } from './settings.ts';
+import { positiveInteger, readSettings } from './settings.ts';
 
 /** What `npm run bench:webhooks` can be tuned with, read once from the environment. */
 export interface WebhookBenchSettings {
@@ -24,14 +24,6 @@ export interface WebhookBenchSettings {
   pacedDeliveriesPerSecond: number;
   /** WEBHOOK_DELIVERY_POLL_MS of the worker. */
   deliveryPollMs: number;
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
 }
 
 export function readWebhookSettings(): WebhookBenchSettings {

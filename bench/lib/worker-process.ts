@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { keepOutputTail, stopChild } from './server.ts';
 
 export interface WorkerOptions {
   repoRoot: string;
@@ -19,8 +20,6 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-const STOP_TIMEOUT_MS = 10_000;
-const OUTPUT_TAIL_CHARS = 4_000;
 
 /**
  * Starts the real server in its worker role (`--role=worker`: the webhook delivery loop, reconciliation,
@@ -45,26 +44,14 @@ export async function startWorkerProcess(options: WorkerOptions): Promise<Runnin
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let tail = '';
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
+  const tail = keepOutputTail(child);
   await Promise.race([once(child, 'spawn'), once(child, 'error').then(([err]) => Promise.reject(err as Error))]);
   if (child.pid === undefined) throw new Error('worker process has no pid');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   return {
     pid: child.pid,
     assertRunning: () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited (${child.exitCode ?? child.signalCode}):\n${tail}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited (${child.exitCode ?? child.signalCode}):\n${tail()}`);
     },
     stop,
   };

@@ -17,3 +17,20 @@ export class Cleanup {
     }
   }
 }
+
+export function log(message: string): void {
+  console.log(`[bench] ${message}`);
+}
+
+/** Runs a benchmark's main: exit code 0 for a valid run, 1 for an invalid one or a failure. */
+export function runBenchmark(main: () => Promise<boolean>): void {
+  main().then(
+    (valid) => {
+      process.exitCode = valid ? 0 : 1;
+    },
+    (err: unknown) => {
+      console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}
