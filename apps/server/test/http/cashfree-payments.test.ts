@@ -9,6 +9,7 @@ import { expectError } from '../support/assertions.ts';
 import { signedWebhook, startFakeCashfree, type FakeCashfree, type RecordedRequest } from '../support/fake-cashfree.ts';
 import { setupAgent, signupOrg } from '../support/fixtures.ts';
 import {
+  randomIp,
   clearingBalance,
   execute,
   expectChainValid,
@@ -30,8 +31,6 @@ import {
 } from '../support/rail-test-kit.ts';
 import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
 
-/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
-const randomIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 const CUSTOMER = { customer_id: 'cust_frameos_e2e', customer_phone: '9999999999' };
 const FUNDS = 10_000_000; // ₹100,000.00 in paise

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { memberSession, settledPayment, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 import { runIntegrityCheck } from '../../src/modules/integrity/integrity.service.ts';
-import { rowsOf } from '../../src/lib/sql-values.ts';
+import { expectLedgerInvariants } from '../support/rail-test-kit.ts';
 
 const STRIPE_KEY = 'sk_test_railsSetupSecretValue1234567890';
 const X402_KEY = `0x${'ab'.repeat(32)}`;
@@ -133,12 +133,7 @@ describe('refunds on the ledger rail', () => {
   });
 
   it('keeps the ledger balanced through refunds', async () => {
-    const rows = rowsOf(await t.appCtx.database.db.execute(sql`
-      select (select count(*) from (select transfer_id from postings group by transfer_id having sum(amount) <> 0) u) as unbalanced,
-             (select count(*) from (select currency from ledger_accounts group by currency having sum(balance) <> 0) c) as nonzero`));
-    expect(rows[0]).toMatchObject({ unbalanced: expect.anything(), nonzero: expect.anything() });
-    expect(Number(rows[0]!.unbalanced)).toBe(0);
-    expect(Number(rows[0]!.nonzero)).toBe(0);
+    await expectLedgerInvariants(t);
   });
 
   it('validates the request and refuses who may not refund', async () => {

@@ -9,6 +9,7 @@ import { expectError } from '../support/assertions.ts';
 import { FAKE_STRIPE_SECRET_KEY, signedWebhook, startFakeStripe, stripeEvent, type FakePaymentIntent, type FakeStripe, type StripeEventJson } from '../support/fake-stripe.ts';
 import { signupOrg } from '../support/fixtures.ts';
 import {
+  randomIp,
   clearingBalance,
   execute,
   expectChainValid,
@@ -31,8 +32,6 @@ import {
 } from '../support/rail-test-kit.ts';
 import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
 
-/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
-const randomIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 const WEBHOOK_SECRET = 'whsec_test_frameosE2EStripeSecret';
 const CUSTOMER = 'cus_frameosE2E';

@@ -191,3 +191,6 @@ export async function postWebhook(t: TestApp, rail: 'stripe' | 'cashfree', signe
 export function nowSeconds(t: TestApp): number {
   return Math.floor(t.clock.now().getTime() / 1000);
 }
+
+/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
+export const randomIp = (): string => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
