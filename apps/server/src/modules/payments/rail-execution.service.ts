@@ -3,7 +3,7 @@ import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
-import { RailError, type RailPaymentResult } from '../rails/rail-adapter.ts';
+import { toRailError, type RailError, type RailPaymentResult } from '../rails/rail-adapter.ts';
 import type { ResilientRail } from '../rails/resilient-rail.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { findRailAccount } from '../rail-accounts/rail-accounts.repo.ts';
@@ -100,7 +100,7 @@ async function chargeOnce(ctx: RequestContext, adapter: ResilientRail, attempt: 
   try {
     return await adapter.charge(request);
   } catch (err) {
-    const railError = err instanceof RailError ? err : new RailError('rail_error', 'unexpected rail failure', true);
+    const railError = toRailError(err);
     ctx.app.log.warn({ rail: attempt.rail, payment_id: attempt.paymentId, code: railError.code, transient: railError.transient, err: railError.message }, 'rail charge failed');
     // A refusal (4xx) is the provider saying it did nothing.
     if (!railError.transient) return { outcome: 'failed', reference: null, code: railError.code, message: railError.message };

@@ -144,6 +144,11 @@ export class RailError extends Error {
   }
 }
 
+/** Any failure of a rail call as a RailError; an unexpected one counts as transient (the outcome is unknown). */
+export function toRailError(err: unknown): RailError {
+  return err instanceof RailError ? err : new RailError('rail_error', 'unexpected rail failure', true);
+}
+
 /** An inbound webhook whose signature, timestamp or shape is not acceptable. Maps to 400. */
 export class WebhookSignatureError extends Error {
   override name = 'WebhookSignatureError';

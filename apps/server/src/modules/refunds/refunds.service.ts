@@ -4,7 +4,7 @@ import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { assertAdmin, canSeeAgentAccount } from '../auth/principal.ts';
-import { RailError, type RailRefundResult } from '../rails/rail-adapter.ts';
+import { toRailError, type RailRefundResult } from '../rails/rail-adapter.ts';
 import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { appendReceipt } from '../receipts/receipts.service.ts';
 import { enqueueEvent } from '../events/events.sql.ts';
@@ -71,7 +71,7 @@ async function refundAtRail(ctx: RequestContext, payment: PaymentRow, refund: Re
   try {
     return await adapter.refund({ paymentId: payment.id, refundId: refund.id, reference: payment.railReference ?? payment.id, amount: refund.amount, currency: refund.currency, reason: refund.reason });
   } catch (err) {
-    const railError = err instanceof RailError ? err : new RailError('rail_error', 'unexpected rail failure', true);
+    const railError = toRailError(err);
     ctx.app.log.warn({ rail: payment.rail, refund_id: refund.id, code: railError.code, err: railError.message }, 'rail refund failed');
     // A refusal means nothing was refunded; no answer leaves the refund pending (its rail webhook completes it).
     return railError.transient ? null : { outcome: 'failed', code: railError.code, message: railError.message };
