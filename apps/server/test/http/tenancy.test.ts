@@ -55,8 +55,10 @@ describe('tenancy: another organization’s ids answer 404', () => {
     ['chain verification', () => `/receipts/verify?agent_account_id=${agentA.agentId}`],
   ];
 
-  it.each(reads)('answers 404 for a GET of another org’s %s, to its org key, its session and its agents', async (_name, url) => {
-    for (const token of [orgB.orgKey, sessionB, agentB.agentKey]) expectError(await t.request('GET', url(), { token }), 404, 'not_found');
+  it.each(reads)('answers 404 for a GET of another org’s %s, to its org key, its session and its agents', async (name, url) => {
+    for (const token of [orgB.orgKey, sessionB]) expectError(await t.request('GET', url(), { token }), 404, 'not_found');
+    // Vendors are organization data an agent key never reads, of any org (agent-key-access.test.ts).
+    expectError(await t.request('GET', url(), { token: agentB.agentKey }), name === 'vendor' ? 403 : 404, name === 'vendor' ? 'forbidden' : 'not_found');
     expect((await t.request('GET', url(), { token: orgA.orgKey })).status).toBe(200);
   });
 

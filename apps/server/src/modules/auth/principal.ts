@@ -28,6 +28,14 @@ export function assertAdmin(p: Principal): void {
   forbid('This action needs the owner or admin role (or the organization key).');
 }
 
+/**
+ * Organization-wide data (members and their emails, vendors and their settings) is for people and
+ * the org key. An agent key is the least-trusted credential: it sees its own agent account only.
+ */
+export function assertCanReadOrg(p: Principal): void {
+  if (p.type === 'agent') forbid('An agent key can read only its own agent account, not the organization’s members or vendors.');
+}
+
 /** Any change at all: viewers only read. */
 export function assertCanWrite(p: Principal): void {
   if (p.type === 'user' && p.role === 'viewer') forbid('Viewers can only read.');

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { hashPassword } from '../auth/password.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
-import { assertAdmin, type Principal, type Role } from '../auth/principal.ts';
+import { assertAdmin, assertCanReadOrg, type Principal, type Role } from '../auth/principal.ts';
 import { deleteMember, findMember, insertMember, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
@@ -76,6 +76,7 @@ export async function removeMember(ctx: RequestContext, userId: string) {
 }
 
 export async function listMembersPage(ctx: RequestContext) {
+  assertCanReadOrg(ctx.principal);
   const rows = await listMembers(ctx.db, ctx.principal.orgId);
   return { object: 'list' as const, data: rows.map(memberDto), has_more: false, next_cursor: null };
 }

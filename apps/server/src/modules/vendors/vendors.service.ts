@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
-import { assertAdmin } from '../auth/principal.ts';
+import { assertAdmin, assertCanReadOrg } from '../auth/principal.ts';
 import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';
 import { X402VendorSettingsSchema, type Rail } from './vendors.schemas.ts';
 
@@ -36,10 +36,12 @@ export async function requireVendor(db: Executor, orgId: string, vendorId: strin
 }
 
 export async function getVendor(ctx: RequestContext, vendorId: string) {
+  assertCanReadOrg(ctx.principal);
   return vendorDto(await requireVendor(ctx.db, ctx.principal.orgId, vendorId));
 }
 
 export async function listVendorsPage(ctx: RequestContext, limit: number, startingAfter?: string) {
+  assertCanReadOrg(ctx.principal);
   return toPage(await listVendors(ctx.db, ctx.principal.orgId, limit, startingAfter), limit, vendorDto);
 }
 

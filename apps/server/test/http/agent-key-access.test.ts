@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { issueMandate, settledPayment, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
+import { expectError } from '../support/assertions.ts';
+
+/**
+ * What an agent key may do, route by route (docs/security.md, "Principals"): act for its own agent
+ * account only — its account, policies, intents, mandates, payments (with their refunds) and
+ * receipts — and nothing that belongs to the organization as a whole (members, vendors, keys, rail
+ * accounts, webhook endpoints, integrity). Every route of /openapi.json must be listed here, so a
+ * new route cannot ship without a decision.
+ */
+type Expect = 'public' | 'own' | 'forbidden';
+
+interface Ids {
+  agentId: string;
+  policyId: string;
+  intentId: string;
+  mandateId: string;
+  paymentId: string;
+  receiptId: string;
+}
+
+const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
+  '/healthz': { expect: 'public', url: () => '/healthz' },
+  '/readyz': { expect: 'public', url: () => '/readyz' },
+  '/.well-known/jwks.json': { expect: 'public', url: () => '/.well-known/jwks.json' },
+  '/agent-accounts': { expect: 'own', url: () => '/agent-accounts' },
+  '/agent-accounts/{id}': { expect: 'own', url: (i) => `/agent-accounts/${i.agentId}` },
+  '/policies': { expect: 'own', url: () => '/policies' },
+  '/policies/{id}': { expect: 'own', url: (i) => `/policies/${i.policyId}` },
+  '/purchase-intents': { expect: 'own', url: () => '/purchase-intents' },
+  '/purchase-intents/{id}': { expect: 'own', url: (i) => `/purchase-intents/${i.intentId}` },
+  '/mandates': { expect: 'own', url: () => '/mandates' },
+  '/mandates/{id}': { expect: 'own', url: (i) => `/mandates/${i.mandateId}` },
+  '/payments': { expect: 'own', url: () => '/payments' },
+  '/payments/{id}': { expect: 'own', url: (i) => `/payments/${i.paymentId}` },
+  '/payments/{id}/refunds': { expect: 'own', url: (i) => `/payments/${i.paymentId}/refunds` },
+  '/receipts': { expect: 'own', url: (i) => `/receipts?agent_account_id=${i.agentId}` },
+  '/receipts/{id}': { expect: 'own', url: (i) => `/receipts/${i.receiptId}` },
+  '/receipts/verify': { expect: 'own', url: (i) => `/receipts/verify?agent_account_id=${i.agentId}` },
+  '/members': { expect: 'forbidden', url: () => '/members' },
+  '/vendors': { expect: 'forbidden', url: () => '/vendors' },
+  '/vendors/{vendor_id}': { expect: 'forbidden', url: () => '/vendors/acme_api' },
+  '/api-keys': { expect: 'forbidden', url: () => '/api-keys' },
+  '/rail-accounts': { expect: 'forbidden', url: () => '/rail-accounts' },
+  '/webhook-endpoints': { expect: 'forbidden', url: () => '/webhook-endpoints' },
+  '/webhook-endpoints/{id}': { expect: 'forbidden', url: () => `/webhook-endpoints/whe_${'0'.repeat(26)}` },
+  '/webhook-endpoints/{id}/deliveries': { expect: 'forbidden', url: () => `/webhook-endpoints/whe_${'0'.repeat(26)}/deliveries` },
+  '/admin/integrity': { expect: 'forbidden', url: () => '/admin/integrity' },
+};
+
+describe('agent keys: the route-by-route access matrix', () => {
+  let t: TestApp;
+  let org: OrgFixture;
+  let agent: AgentFixture;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    org = await signupOrg(t);
+    agent = await setupAgent(t, org);
+    const { mandate, payment } = await settledPayment(t, agent, { amount: 1_000 });
+    ids = { agentId: agent.agentId, policyId: agent.policyId, intentId: mandate.intent_id, mandateId: mandate.mandate_id, paymentId: payment.payment_id, receiptId: payment.receipt_id };
+  });
+  afterAll(async () => t.close());
+
+  it('classifies every GET route of /openapi.json', async () => {
+    const spec = await t.request('GET', '/openapi.json');
+    const reads = Object.entries(spec.body.paths as Record<string, Record<string, unknown>>).filter(([, ops]) => 'get' in ops).map(([path]) => path);
+    expect(reads.sort()).toEqual(Object.keys(READS).sort());
+  });
+
+  it.each(Object.entries(READS))('%s', async (_path, route) => {
+    const res = await t.request('GET', route.url(ids), { token: agent.agentKey });
+    if (route.expect === 'forbidden') {
+      expectError(res, 403, 'forbidden');
+      // The org key and a person still read it.
+      expect((await t.request('GET', route.url(ids), { token: org.orgKey })).status).not.toBe(403);
+    } else {
+      expect(res.status, res.text).toBe(200);
+    }
+  });
+
+  it('never shows an agent key the members, their emails or the vendors’ settings', async () => {
+    const members = await t.request('GET', '/members', { token: agent.agentKey });
+    expect(members.text).not.toContain(org.email);
+    const vendors = await t.request('GET', '/vendors?limit=100', { token: agent.agentKey });
+    expect(vendors.text).not.toContain('acme_api');
+  });
+
+  it('refuses every organization-level write with 403 forbidden', async () => {
+    const pending = await issueMandate(t, agent, { amount: 100 }, {});
+    const writes: [string, string, unknown][] = [
+      ['POST', '/vendors', { vendor_id: 'agent_made', name: 'x', rail: 'ledger' }],
+      ['POST', '/agent-accounts', { name: 'x', risk_tier: 'LOW' }],
+      ['POST', `/agent-accounts/${agent.agentId}/api-keys`, undefined],
+      ['POST', `/agent-accounts/${agent.agentId}/top-ups`, { amount: 100, currency: 'INR' }],
+      ['POST', '/policies', { agent_account_id: agent.agentId, name: 'x', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 100, daily_limit: 100 }],
+      ['PATCH', `/policies/${agent.policyId}`, { per_tx_cap: 10 }],
+      ['POST', '/api-keys', undefined],
+      ['POST', '/members', { email: 'someone@example.com', password: 'a long enough password', role: 'viewer' }],
+      ['POST', `/payments/${ids.paymentId}/refunds`, { reason: 'agent wants its money back' }],
+      ['POST', `/mandates/${pending.body.id}/approve`, undefined],
+      ['POST', '/webhook-endpoints', { url: 'https://example.com/hook', events: ['payment.settled'] }],
+      ['PUT', '/rail-accounts/stripe', { customer: 'cus_1', payment_method: 'pm_1' }],
+    ];
+    for (const [method, url, body] of writes) {
+      const res = await t.request(method, url, { token: agent.agentKey, body });
+      expect({ url, status: res.status, code: res.body?.error?.code }).toEqual({ url, status: 403, code: 'forbidden' });
+    }
+  });
+});
