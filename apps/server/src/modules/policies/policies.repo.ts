@@ -10,14 +10,26 @@ export async function insertPolicy(db: Executor, row: typeof policies.$inferInse
   await db.insert(policyVersions).values({ policyId: row.id, version: row.currentVersion, rules, createdAt: row.createdAt });
 }
 
-export async function findPolicyWithRules(db: Executor, orgId: string, id: string, forUpdate = false) {
-  const base = db
+export async function findPolicyWithRules(db: Executor, orgId: string, id: string) {
+  const [row] = await db
     .select({ policy: policies, rules: policyVersions.rules })
     .from(policies)
     .innerJoin(policyVersions, and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.currentVersion)))
     .where(and(eq(policies.orgId, orgId), eq(policies.id, id)));
-  const [row] = forUpdate ? await base.for('update', { of: policies }) : await base;
   return row ?? null;
+}
+
+/**
+ * Locks the policy row, then reads the rules of its current version in a second statement. One
+ * locking statement joined on `version = current_version` would lose the row when a concurrent
+ * update moved the version while it waited for the lock (the re-checked row no longer joins).
+ */
+export async function lockPolicyWithRules(db: Executor, orgId: string, id: string) {
+  const [policy] = await db.select().from(policies).where(and(eq(policies.orgId, orgId), eq(policies.id, id))).for('update');
+  if (!policy) return null;
+  const [version] = await db.select({ rules: policyVersions.rules }).from(policyVersions)
+    .where(and(eq(policyVersions.policyId, policy.id), eq(policyVersions.version, policy.currentVersion)));
+  return version ? { policy, rules: version.rules } : null;
 }
 
 export async function insertPolicyVersion(db: Executor, policyId: string, version: number, name: string, rules: Record<string, unknown>, now: Date) {

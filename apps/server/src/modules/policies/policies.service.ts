@@ -6,7 +6,7 @@ import { inTransaction } from '../../lib/transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
-import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, type PolicyRow } from './policies.repo.ts';
+import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, lockPolicyWithRules, type PolicyRow } from './policies.repo.ts';
 
 export interface LoadedPolicy {
   row: PolicyRow;
@@ -41,7 +41,7 @@ function rulesOf(input: PolicyRules): PolicyRules {
 
 /** Loads the policy's current version; with forUpdate the policy row is locked, serialising spend checks on it. */
 export async function loadPolicy(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<LoadedPolicy> {
-  const found = await findPolicyWithRules(db, ctx.principal.orgId, id, forUpdate);
+  const found = forUpdate ? await lockPolicyWithRules(db, ctx.principal.orgId, id) : await findPolicyWithRules(db, ctx.principal.orgId, id);
   if (!found || !canSeeAgentAccount(ctx.principal, found.policy.agentAccountId)) throw new DomainError('not_found', `Policy ${id} not found`);
   return { row: found.policy, rules: found.rules as unknown as PolicyRules };
 }
