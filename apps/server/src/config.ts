@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { generateSigningSeed, isStrongSeed } from '@frameos/domain';
-import { DEFAULT_RESILIENCE, type ResilienceOptions } from './modules/rails/resilient-rail.ts';
 
 /** The only module that reads process.env. */
 const EnvSchema = z.object({
@@ -77,6 +76,28 @@ export interface Config {
   /** Operator-level rail settings; a rail whose settings are missing is null (not configured). */
   rails: RailsConfig;
 }
+
+/** Timeouts, retries and circuit breaking around every rail call (docs/rails.md); the rails read them from here. */
+export interface ResilienceOptions {
+  /** Per attempt; the provider call is aborted when it passes. */
+  timeoutMs: number;
+  /** Attempts in all, including the first. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Consecutive transient failures that open the circuit, and how long it stays open. */
+  breakerThreshold: number;
+  breakerHalfOpenAfterMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  timeoutMs: 10_000,
+  maxAttempts: 3,
+  initialBackoffMs: 200,
+  maxBackoffMs: 2_000,
+  breakerThreshold: 5,
+  breakerHalfOpenAfterMs: 30_000,
+};
 
 export interface StripeRailConfig { secretKey: string; webhookSecret: string | null; apiBaseUrl: string | null }
 export interface CashfreeRailConfig { clientId: string; clientSecret: string; env: 'sandbox' | 'production'; apiBaseUrl: string }

@@ -108,3 +108,11 @@ describe('rail settings', () => {
     expect(() => loadConfig({ ...base, RAIL_MAX_ATTEMPTS: '0' })).toThrow(/RAIL_MAX_ATTEMPTS/);
   });
 });
+
+describe('config.ts dependencies', () => {
+  it('imports nothing from the modules: the rails read their resilience settings from config, not the other way round', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/from\s+['"][^'"]*modules\//);
+    expect(source).toMatch(/export const DEFAULT_RESILIENCE/);
+  });
+});

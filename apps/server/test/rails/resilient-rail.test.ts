@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RailError, type RailAdapter, type RailCallOptions, type RailChargeRequest, type RailPaymentResult } from '../../src/modules/rails/rail-adapter.ts';
-import { resilientRail, type ResilienceOptions } from '../../src/modules/rails/resilient-rail.ts';
+import type { ResilienceOptions } from '../../src/config.ts';
+import { resilientRail } from '../../src/modules/rails/resilient-rail.ts';
 
 const FAST: ResilienceOptions = { timeoutMs: 50, maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 5, breakerThreshold: 4, breakerHalfOpenAfterMs: 60_000 };
 

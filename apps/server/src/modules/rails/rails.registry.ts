@@ -1,6 +1,6 @@
-import type { RailsConfig } from '../../config.ts';
+import type { RailsConfig, ResilienceOptions } from '../../config.ts';
 import { RAIL_NAMES, type RailAdapter, type RailName } from './rail-adapter.ts';
-import { resilientRail, type ResilienceOptions, type ResilientRail } from './resilient-rail.ts';
+import { resilientRail, type ResilientRail } from './resilient-rail.ts';
 import { createStripeRail } from './stripe/stripe-rail.ts';
 import { createCashfreeRail } from './cashfree/cashfree-rail.ts';
 import { createX402Rail } from './x402/x402-rail.ts';

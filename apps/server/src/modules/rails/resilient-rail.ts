@@ -11,28 +11,8 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
+import { DEFAULT_RESILIENCE, type ResilienceOptions } from '../../config.ts';
 import { RailError, type RailAdapter, type RailCallOptions, type RailChargeRequest, type RailPaymentResult, type RailRefundRequest, type RailRefundResult, type RailStatusRequest, type RailWebhookEvent, type RailWebhookInput } from './rail-adapter.ts';
-
-export interface ResilienceOptions {
-  /** Per attempt; the provider call is aborted when it passes. */
-  timeoutMs: number;
-  /** Attempts in all, including the first. */
-  maxAttempts: number;
-  initialBackoffMs: number;
-  maxBackoffMs: number;
-  /** Consecutive transient failures that open the circuit, and how long it stays open. */
-  breakerThreshold: number;
-  breakerHalfOpenAfterMs: number;
-}
-
-export const DEFAULT_RESILIENCE: ResilienceOptions = {
-  timeoutMs: 10_000,
-  maxAttempts: 3,
-  initialBackoffMs: 200,
-  maxBackoffMs: 2_000,
-  breakerThreshold: 5,
-  breakerHalfOpenAfterMs: 30_000,
-};
 
 /** An adapter as the services use it: the wrapper owns timeouts and cancellation. */
 export interface ResilientRail {
