@@ -8,6 +8,9 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerAuthentication } from './plugins/authenticate.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerSecurity } from './plugins/security.ts';
+import { registerInputChecks } from './plugins/input-checks.ts';
+import { DomainError } from '@frameos/domain';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../lib/text-hygiene.ts';
 import { registerRoutes } from './routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -30,6 +33,8 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    // Checked on the text, before anything recursive (parsing, hashing, validation) walks it.
+    if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new DomainError('json_too_deep', `The JSON body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -64,6 +69,7 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false }, staticCSP: false });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   registerAuthentication(app, appCtx);
+  registerInputChecks(app);
   registerIdempotency(app, appCtx);
   await registerRoutes(app, appCtx);
   return app;

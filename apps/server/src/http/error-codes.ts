@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   validation_error: { status: 400, message: 'The request is invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  json_too_deep: { status: 400, message: 'The request body nests arrays or objects too deeply.' },
   idempotency_key_missing: { status: 400, message: 'An Idempotency-Key header is required on this request.' },
   invalid_amount: { status: 400, message: 'The amount must be a positive integer in minor units.' },
   invalid_currency: { status: 400, message: 'The currency is not an ISO 4217 code.' },

@@ -5,6 +5,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { principalScope } from '../../modules/auth/principal.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../modules/idempotency/idempotency.repo.ts';
 import { sendError } from './errors.ts';
+import { findTextProblem } from '../../lib/text-hygiene.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,6 +34,8 @@ export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): v
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string' || key.length === 0) return sendError(request, reply, 'idempotency_key_missing');
     if (key.length > MAX_KEY_LENGTH) return sendError(request, reply, 'validation_error', `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`);
+    const unstorable = findTextProblem(key);
+    if (unstorable) return sendError(request, reply, 'validation_error', `headers.idempotency-key: ${unstorable.message}`, { field: 'headers.idempotency-key' });
     const scope = principalScope(request.ctx.principal);
     const outcome = await claimIdempotencyKey(appCtx.database.db, scope, key, requestHash(request), appCtx.clock());
     switch (outcome.kind) {
