@@ -398,6 +398,14 @@ describe('Stripe rail: webhooks', () => {
     expect(() => parse(body, { 'content-type': 'application/json' })).toThrowError(WebhookSignatureError);
   });
 
+  it('rejects a repeated or empty signature header, like every rail (one shared singleHeader)', () => {
+    const { body, headers } = signed(stripeEvent('customer.created', { id: 'cus_x' }));
+    const signature = headers['stripe-signature']!;
+    expect(() => rail.parseWebhook!({ rawBody: body, headers: { 'stripe-signature': [signature, signature] }, now })).toThrowError(/exactly one non-empty stripe-signature header/);
+    expect(() => rail.parseWebhook!({ rawBody: body, headers: { 'stripe-signature': '' }, now })).toThrowError(WebhookSignatureError);
+    expect(parse(body, { 'Stripe-Signature': signature })).toMatchObject({ kind: 'ignored' });
+  });
+
   it('rejects every webhook when no webhook secret is configured', () => {
     const unconfigured = createStripeRail(config({ webhookSecret: null }));
     const { body, headers } = signed(stripeEvent('customer.created', { id: 'cus_x' }));

@@ -12,6 +12,7 @@ import {
   type RailWebhookEvent,
   type RailWebhookInput,
 } from '../rail-adapter.ts';
+import { credentialRedactor, parseJson, singleHeader } from '../rail-http.ts';
 
 /**
  * Cashfree Payment Gateway (India), REST API version 2023-08-01. A FrameOS payment becomes a Cashfree
@@ -95,7 +96,7 @@ interface CashfreeClient {
 
 function cashfreeClient(config: CashfreeRailConfig, fetchImpl: Fetch): CashfreeClient {
   const base = config.apiBaseUrl.replace(/\/+$/, '');
-  const redact = (text: string): string => redactCredentials(text, [config.clientId, config.clientSecret]);
+  const redact = credentialRedactor([config.clientId, config.clientSecret]);
   return {
     redact,
     send: (call) => send(fetchImpl, base, config, call),
@@ -120,14 +121,6 @@ async function send(fetchImpl: Fetch, base: string, config: CashfreeRailConfig, 
     // The underlying error can quote request details; the message we build cannot.
     const reason = call.signal.aborted ? 'the call was cancelled or timed out' : 'the network request failed';
     throw new RailError(call.signal.aborted ? 'rail_timeout' : 'rail_unreachable', `Cashfree ${call.method} ${call.path}: ${reason}`, true);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
 
@@ -158,10 +151,6 @@ function providerError(body: unknown, redact: (text: string) => string): { code:
   const code = parsed.success && parsed.data.code && /^[a-z0-9_.]{1,80}$/i.test(parsed.data.code) ? parsed.data.code : 'rail_rejected';
   const message = parsed.success && parsed.data.message ? redact(parsed.data.message) : 'no error message';
   return { code, message };
-}
-
-function redactCredentials(text: string, credentials: readonly string[]): string {
-  return credentials.filter((c) => c.length > 0).reduce((out, c) => out.split(c).join(maskCredential(c)), text);
 }
 
 /** A 2xx body that does not have the documented shape: the call may have taken effect, so retrying (idempotently) is right. */
@@ -408,8 +397,8 @@ function parseCashfreeWebhook(input: RailWebhookInput, clientSecret: string): Ra
  * milliseconds. Compared in constant time, and only within five minutes of `now` (Cashfree's SDK does neither).
  */
 function verifyCashfreeSignature(input: RailWebhookInput, clientSecret: string): void {
-  const signature = singleHeader(input.headers, 'x-webhook-signature');
-  const timestamp = singleHeader(input.headers, 'x-webhook-timestamp');
+  const signature = singleHeader(input.headers, 'x-webhook-signature', 'Cashfree');
+  const timestamp = singleHeader(input.headers, 'x-webhook-timestamp', 'Cashfree');
   if (!/^\d{1,16}$/.test(timestamp)) throw new WebhookSignatureError('Cashfree webhook x-webhook-timestamp is not a millisecond timestamp');
   const expected = createHmac('sha256', clientSecret).update(timestamp).update(input.rawBody).digest('base64');
   const given = Buffer.from(signature, 'utf8');
@@ -420,15 +409,6 @@ function verifyCashfreeSignature(input: RailWebhookInput, clientSecret: string):
   if (Math.abs(input.now.getTime() - Number(timestamp)) > WEBHOOK_TOLERANCE_MS) {
     throw new WebhookSignatureError('Cashfree webhook timestamp is more than 5 minutes away from now; refusing a possible replay');
   }
-}
-
-function singleHeader(headers: RailWebhookInput['headers'], name: string): string {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new WebhookSignatureError(`Cashfree webhook needs exactly one ${name} header`);
-  }
-  return value;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type RailWebhookEvent,
   type RailWebhookInput,
 } from '../rail-adapter.ts';
+import { credentialRedactor, firstLine, singleHeader } from '../rail-http.ts';
 
 /**
  * The only place the Stripe API version is pinned. The type annotation makes an SDK upgrade that moves to
@@ -48,7 +49,7 @@ export function createStripeRail(config: StripeRailConfig, options: StripeRailOp
     telemetry: false,
     ...endpointOptions(config.apiBaseUrl),
   });
-  const redact = redactor(config.secretKey);
+  const redact = credentialRedactor([config.secretKey], [STRIPE_KEY_PATTERN]);
   return {
     name: 'stripe',
     currencies: [],
@@ -84,9 +85,7 @@ function endpointOptions(apiBaseUrl: string | null): EndpointOptions {
 }
 
 /** Stripe already masks keys in its messages; this also covers anything echoed by proxies or fakes. */
-function redactor(secretKey: string): Redact {
-  return (text) => text.split(secretKey).join('[redacted]').replace(/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_[redacted]');
-}
+const STRIPE_KEY_PATTERN = /\b(sk|rk)_(test|live)_[A-Za-z0-9]+/;
 
 // ---------------------------------------------------------------------------------------------------------
 // Calls
@@ -335,28 +334,15 @@ function isTimeout(error: Stripe.errors.StripeConnectionError): boolean {
 
 function parseWebhook(stripe: Stripe, webhookSecret: string | null, input: RailWebhookInput): RailWebhookEvent {
   if (!webhookSecret) throw new WebhookSignatureError('Stripe webhooks are not accepted: STRIPE_WEBHOOK_SECRET is not configured');
-  const header = singleHeader(input.headers, 'stripe-signature');
+  const header = singleHeader(input.headers, 'stripe-signature', 'Stripe');
   let event: Stripe.Event;
   try {
     // receivedAt (ms) makes the tolerance check use our clock, not the SDK's Date.now().
     event = stripe.webhooks.constructEvent(input.rawBody, header, webhookSecret, STRIPE_WEBHOOK_TOLERANCE_SECONDS, undefined, input.now.getTime());
   } catch (error) {
-    throw new WebhookSignatureError(`Stripe webhook rejected: ${firstLine(error)}`);
+    throw new WebhookSignatureError(`Stripe webhook rejected: ${firstLine(error, 'invalid signature')}`);
   }
   return translateEvent(event);
-}
-
-function singleHeader(headers: RailWebhookInput['headers'], name: string): string {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  const single = Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-  if (!single) throw new WebhookSignatureError(`Stripe webhook rejected: missing or repeated ${name} header`);
-  return single;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() || 'invalid signature';
 }
 
 function translateEvent(event: Stripe.Event): RailWebhookEvent {
