@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Address } from 'viem';
 import { RailError, type RailAdapter, type RailChargeRequest, type RailPaymentResult } from '../../src/modules/rails/rail-adapter.ts';
-import { atomicToMinorString, centsToAtomic, createX402Rail } from '../../src/modules/rails/x402/x402-rail.ts';
+import { createX402Rail } from '../../src/modules/rails/x402/x402-rail.ts';
+import { atomicToMinorString, centsToAtomic } from '../../src/modules/rails/x402/x402-money.ts';
 import { startX402Harness, type X402Harness } from '../support/x402-harness.ts';
 
 const options = { signal: new AbortController().signal };

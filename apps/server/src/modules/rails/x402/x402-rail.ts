@@ -7,11 +7,15 @@
  * No double charge: an EIP-3009 authorization carries a random nonce the token contract accepts once.
  * A retry of `charge` for the same payment re-sends the same signed authorization, so however many
  * times it is sent, at most one transfer can settle.
+ *
+ * The pieces: x402-requirements.ts (vendor settings, which offered option we pay), x402-money.ts (cents
+ * ↔ atomic units), x402-chain.ts (the token's authorization state), x402-authorizations.ts (what we
+ * signed, per payment); this file talks to the vendor and decides the outcome.
  */
 import { x402Client, x402HTTPClient } from '@x402/core/client';
-import type { Network, PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse } from '@x402/core/types';
+import type { Network, PaymentRequired, PaymentRequirements, SettleResponse } from '@x402/core/types';
 import { ExactEvmScheme } from '@x402/evm/exact/client';
-import { BaseError, createPublicClient, http, isAddress, isHash, isHex, parseAbi, type Address, type Hex } from 'viem';
+import { isHash, type Address } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { X402RailConfig } from '../../../config.ts';
 import {
@@ -23,144 +27,28 @@ import {
   type RailRefundResult,
   type RailStatusRequest,
 } from '../rail-adapter.ts';
+import {
+  authorizationFromDetails,
+  authorizationMemory,
+  authorizationReference,
+  isPastUse,
+  readAuthorization,
+  settlementDetails,
+  type PaymentMemory,
+  type SignedAuthorization,
+} from './x402-authorizations.ts';
+import { chainReader } from './x402-chain.ts';
+import { centsToAtomic } from './x402-money.ts';
+import { chooseRequirement, readVendorSettings, sameOption, type VendorSettings } from './x402-requirements.ts';
 
-const X402_VERSION = 2;
-const DEFAULT_ASSET_DECIMALS = 6;
-/** USD minor units are cents: two decimal places. */
-const USD_MINOR_DECIMALS = 2;
-/** Chain clocks lag wall clocks; an authorization is treated as still usable this long after `validBefore`. */
-const CLOCK_SKEW_SECONDS = 60n;
-/** How long a signed authorization is remembered after it stops being usable, to check the chain before signing anew. */
-const RETENTION_MS = 24 * 60 * 60 * 1000;
-const SWEEP_INTERVAL_MS = 60 * 1000;
-/** The settlement of an authorization lies within its short validity window; look this far back for its event. */
-const LOG_LOOKBACK_BLOCKS = 50_000n;
 const NONCE_ALREADY_USED = 'nonce_already_used';
-
-const EIP3009_ABI = parseAbi([
-  'function authorizationState(address authorizer, bytes32 nonce) view returns (bool)',
-  'event AuthorizationUsed(address indexed authorizer, bytes32 indexed nonce)',
-]);
 
 export interface X402RailOptions {
   fetch?: typeof fetch;
 }
 
-interface VendorSettings {
-  endpointUrl: string;
-  method: string;
-  payTo: string | null;
-  asset: Address;
-  decimals: number;
-}
-
-/** The signed authorization for one payment, kept so every retry sends exactly these bytes. */
-interface SignedAuthorization {
-  headers: Record<string, string>;
-  requirement: PaymentRequirements;
-  payer: Address;
-  nonce: Hex;
-  validBefore: bigint;
-  decimals: number;
-}
-
-interface PaymentMemory {
-  createdAt: number;
-  signed: SignedAuthorization | null;
-  /** Set once settled, so a retry answers without touching the vendor. */
-  settled: RailPaymentResult | null;
-}
-
 // ---------------------------------------------------------------------------------------------------
-// money
-
-/** Exact USD cents → token atomic units: cents × 10^(decimals − 2). Below two decimals it rounds down, never over the mandate. */
-export function centsToAtomic(cents: bigint, decimals: number): bigint {
-  if (decimals >= USD_MINOR_DECIMALS) return cents * 10n ** BigInt(decimals - USD_MINOR_DECIMALS);
-  return cents / 10n ** BigInt(USD_MINOR_DECIMALS - decimals);
-}
-
-/** Token atomic units → USD cents as an exact decimal string ("12", or "1.0001" for a sub-cent price). */
-export function atomicToMinorString(atomic: bigint, decimals: number): string {
-  if (decimals <= USD_MINOR_DECIMALS) return (atomic * 10n ** BigInt(USD_MINOR_DECIMALS - decimals)).toString();
-  const places = decimals - USD_MINOR_DECIMALS;
-  const scale = 10n ** BigInt(places);
-  const fraction = (atomic % scale).toString().padStart(places, '0').replace(/0+$/, '');
-  return fraction ? `${atomic / scale}.${fraction}` : (atomic / scale).toString();
-}
-
-// ---------------------------------------------------------------------------------------------------
-// vendor settings and requirement policy
-
-function notConfigured(message: string): RailError {
-  return new RailError('vendor_not_configured', message, false);
-}
-
-function readVendorSettings(settings: Record<string, unknown>): VendorSettings {
-  const endpointUrl = settings['endpoint_url'];
-  if (typeof endpointUrl !== 'string' || !URL.canParse(endpointUrl)) throw notConfigured('x402 vendor has no valid endpoint_url');
-  const asset = settings['asset'];
-  if (typeof asset !== 'string' || !isAddress(asset, { strict: false })) throw notConfigured('x402 vendor has no valid asset (token contract address)');
-  const method = settings['method'] ?? 'GET';
-  if (typeof method !== 'string' || !/^[A-Z]+$/i.test(method)) throw notConfigured('x402 vendor method must be an HTTP method such as GET or POST');
-  const payTo = settings['pay_to'] ?? null;
-  if (payTo !== null && (typeof payTo !== 'string' || payTo === '')) throw notConfigured('x402 vendor pay_to must be an address');
-  const decimals = settings['asset_decimals'] ?? DEFAULT_ASSET_DECIMALS;
-  if (typeof decimals !== 'number' || !Number.isInteger(decimals) || decimals < 0 || decimals > 36) {
-    throw notConfigured('x402 vendor asset_decimals must be an integer from 0 to 36');
-  }
-  return { endpointUrl, method: method.toUpperCase(), payTo, asset, decimals };
-}
-
-interface Policy {
-  network: string;
-  asset: string;
-  payTo: string | null;
-  capAtomic: bigint;
-  /** Atomic units per cent: the ledger records whole cents, so a price must be a whole number of them. */
-  atomicPerCent: bigint;
-}
-
-const sameAddress = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-/** Why we will not pay this option, or null when our policy allows it. */
-function refusalReason(option: PaymentRequirements, policy: Policy): string | null {
-  if (typeof option !== 'object' || option === null) return 'not a payment option';
-  if (option.scheme !== 'exact') return `scheme ${option.scheme} is not exact`;
-  if (option.network !== policy.network) return `network ${option.network} is not ${policy.network}`;
-  if (typeof option.asset !== 'string' || !sameAddress(option.asset, policy.asset)) return `asset ${option.asset} is not ${policy.asset}`;
-  if (typeof option.payTo !== 'string' || !isAddress(option.payTo, { strict: false })) return `payTo ${option.payTo} is not an address`;
-  if (policy.payTo !== null && !sameAddress(option.payTo, policy.payTo)) return `payTo ${option.payTo} is not the vendor's ${policy.payTo}`;
-  if (typeof option.amount !== 'string' || !/^[1-9]\d*$/.test(option.amount)) return `amount ${option.amount} is not a positive integer`;
-  if (BigInt(option.amount) > policy.capAtomic) return `amount ${option.amount} exceeds the mandate's ${policy.capAtomic} atomic units`;
-  if (BigInt(option.amount) % policy.atomicPerCent !== 0n) return `amount ${option.amount} is not a whole number of cents, which the ledger could not record exactly`;
-  const transfer = option.extra?.['assetTransferMethod'];
-  if (transfer !== undefined && transfer !== 'eip3009') return `asset transfer method ${String(transfer)} is not eip3009`;
-  if (typeof option.extra?.['name'] !== 'string' || typeof option.extra?.['version'] !== 'string') return 'the token EIP-712 domain (extra.name, extra.version) is missing';
-  return null;
-}
-
-function sameOption(a: PaymentRequirements, b: PaymentRequirements): boolean {
-  return a.scheme === b.scheme && a.network === b.network && a.amount === b.amount && sameAddress(a.asset, b.asset) && sameAddress(a.payTo, b.payTo);
-}
-
-/** The cheapest option our policy allows (the vendor's order breaks ties), or why none is. */
-function chooseRequirement(offer: PaymentRequired, policy: Policy): { chosen: PaymentRequirements } | { why: string } {
-  if (offer.x402Version !== X402_VERSION) return { why: `x402 version ${offer.x402Version} is not supported (only ${X402_VERSION})` };
-  const accepts = Array.isArray(offer.accepts) ? offer.accepts : [];
-  const reasons: string[] = [];
-  let chosen: PaymentRequirements | null = null;
-  accepts.forEach((option, index) => {
-    const reason = refusalReason(option, policy);
-    if (reason) reasons.push(`[${index}] ${reason}`);
-    else if (!chosen || BigInt(option.amount) < BigInt(chosen.amount)) chosen = option;
-  });
-  if (chosen) return { chosen };
-  return { why: accepts.length === 0 ? 'the vendor offered no payment options' : `no payment option is acceptable: ${reasons.join('; ')}` };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// HTTP
+// HTTP to the vendor
 
 const headerReader = (response: Response) => (name: string) => response.headers.get(name);
 
@@ -209,92 +97,9 @@ function decodeOffer(parser: x402HTTPClient, response: Response): PaymentRequire
 }
 
 // ---------------------------------------------------------------------------------------------------
-// chain
-
-interface ChainReader {
-  authorizationUsed(auth: { asset: Address; payer: Address; nonce: Hex }, signal: AbortSignal): Promise<boolean>;
-  /** The transaction that used the authorization, when the node still serves its event. */
-  settlementTransaction(auth: { asset: Address; payer: Address; nonce: Hex }, signal: AbortSignal): Promise<Hex | null>;
-}
-
-function chainReader(rpcUrl: string): ChainReader {
-  // A client per call: viem has no per-call abort, but its transport takes fetch options.
-  const client = (signal: AbortSignal) => createPublicClient({ transport: http(rpcUrl, { retryCount: 0, fetchOptions: { signal } }) });
-  const wrap = async <T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      // viem's full message names the RPC URL, which may embed an API key; its short message does not.
-      const reason = signal.aborted ? 'did not answer in time' : `failed: ${error instanceof BaseError ? error.shortMessage : 'unexpected error'}`;
-      throw new RailError('x402_rpc_error', `x402 chain RPC ${reason}`, true);
-    }
-  };
-  return {
-    authorizationUsed: (auth, signal) =>
-      wrap(signal, () =>
-        client(signal).readContract({ address: auth.asset, abi: EIP3009_ABI, functionName: 'authorizationState', args: [auth.payer, auth.nonce] }),
-      ),
-    settlementTransaction: async (auth, signal) => {
-      try {
-        const reader = client(signal);
-        const latest = await reader.getBlockNumber();
-        const logs = await reader.getLogs({
-          address: auth.asset,
-          event: EIP3009_ABI[1],
-          args: { authorizer: auth.payer, nonce: auth.nonce },
-          fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
-          toBlock: latest,
-        });
-        return logs[0]?.transactionHash ?? null;
-      } catch {
-        // Only a nicer reference is lost: the authorization state already proved the payment.
-        return null;
-      }
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // results
 
-/** What we signed for: our wallet, the option we chose, its exact amount. */
-function settlementDetails(auth: SignedAuthorization): Record<string, string> {
-  const amount = BigInt(auth.requirement.amount);
-  return {
-    network: auth.requirement.network,
-    payer: auth.payer,
-    pay_to: auth.requirement.payTo,
-    asset: auth.requirement.asset,
-    amount_atomic: amount.toString(),
-    amount_minor: atomicToMinorString(amount, auth.decimals),
-    nonce: auth.nonce,
-    valid_before: auth.validBefore.toString(),
-  };
-}
-
 const failed = (code: string, message: string): RailPaymentResult => ({ outcome: 'failed', reference: null, code, message });
-
-/** When the authorization was used but its transaction is not visible, the authorization itself identifies the payment. */
-const authorizationReference = (auth: { payer: string; nonce: string }): string => `eip3009:${auth.payer}:${auth.nonce}`;
-
-function nowSeconds(): bigint {
-  return BigInt(Math.floor(Date.now() / 1000));
-}
-
-function isPastUse(validBefore: bigint): boolean {
-  return nowSeconds() > validBefore + CLOCK_SKEW_SECONDS;
-}
-
-/** The EIP-3009 fields of a payload built by the exact EVM scheme; null for any other shape (Permit2). */
-function readAuthorization(payload: PaymentPayload): { payer: Address; nonce: Hex; validBefore: bigint } | null {
-  const authorization = payload.payload['authorization'];
-  if (typeof authorization !== 'object' || authorization === null) return null;
-  const { from, nonce, validBefore } = authorization as Record<string, unknown>;
-  if (typeof from !== 'string' || !isAddress(from, { strict: false })) return null;
-  if (typeof nonce !== 'string' || !isHex(nonce) || nonce.length !== 66) return null;
-  if (typeof validBefore !== 'string' || !/^\d+$/.test(validBefore)) return null;
-  return { payer: from, nonce, validBefore: BigInt(validBefore) };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // the adapter
@@ -304,32 +109,7 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
   const account: PrivateKeyAccount = privateKeyToAccount(config.walletPrivateKey);
   const parser = new x402HTTPClient(new x402Client());
   const chain = config.rpcUrl ? chainReader(config.rpcUrl) : null;
-  const memory = new Map<string, PaymentMemory>();
-  const running = new Map<string, Promise<unknown>>();
-
-  /** Calls for one payment run one at a time, so a retry never races the attempt it retries into a second signature. */
-  async function oneAtATime<T>(paymentId: string, run: () => Promise<T>): Promise<T> {
-    const previous = running.get(paymentId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(run);
-    const tail = current.catch(() => undefined);
-    running.set(paymentId, tail);
-    try {
-      return await current;
-    } finally {
-      if (running.get(paymentId) === tail) running.delete(paymentId);
-    }
-  }
-
-  let lastSweep = 0;
-  function forgetOld(): void {
-    const now = Date.now();
-    if (now - lastSweep < SWEEP_INTERVAL_MS) return;
-    lastSweep = now;
-    for (const [paymentId, entry] of memory) {
-      const usableUntil = entry.signed ? Number(entry.signed.validBefore + CLOCK_SKEW_SECONDS) * 1000 : entry.createdAt;
-      if (now - usableUntil > RETENTION_MS) memory.delete(paymentId);
-    }
-  }
+  const memory = authorizationMemory();
 
   async function sign(offer: PaymentRequired, chosen: PaymentRequirements, settings: VendorSettings, capAtomic: bigint): Promise<SignedAuthorization | string> {
     const client = x402Client.fromConfig({
@@ -414,9 +194,7 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
     const settings = readVendorSettings(request.vendor.settings);
     if (request.currency !== 'USD') return failed('currency_not_supported', `x402 pays USD mandates only, not ${request.currency}; nothing was charged`);
     if (!Number.isSafeInteger(request.amount) || request.amount <= 0) return failed('invalid_amount', 'the amount must be a positive integer of cents; nothing was charged');
-    forgetOld();
-    const entry = memory.get(request.paymentId) ?? { createdAt: Date.now(), signed: null, settled: null };
-    memory.set(request.paymentId, entry);
+    const entry = memory.entry(request.paymentId);
     if (entry.settled) return entry.settled;
     if (entry.signed && isPastUse(entry.signed.validBefore)) {
       // Signing anew is safe only once the old authorization provably never settled.
@@ -440,8 +218,8 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
   }
 
   async function status(request: RailStatusRequest, signal: AbortSignal): Promise<RailPaymentResult> {
-    if (running.has(request.paymentId)) return { outcome: 'unknown', message: 'an x402 charge for this payment is still in progress' };
-    const entry = memory.get(request.paymentId);
+    if (memory.isRunning(request.paymentId)) return { outcome: 'unknown', message: 'an x402 charge for this payment is still in progress' };
+    const entry = memory.find(request.paymentId);
     if (entry?.settled) return entry.settled;
     const auth = authorizationFromDetails(request.details) ?? (entry?.signed ? { asset: entry.signed.requirement.asset as Address, payer: entry.signed.payer, nonce: entry.signed.nonce, validBefore: entry.signed.validBefore } : null);
     if (!auth) {
@@ -464,7 +242,7 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
     name: 'x402',
     currencies: ['USD'],
     consistentStatusLookup: true,
-    charge: (request: RailChargeRequest, { signal }: RailCallOptions) => oneAtATime(request.paymentId, () => charge(request, signal)),
+    charge: (request: RailChargeRequest, { signal }: RailCallOptions) => memory.oneAtATime(request.paymentId, () => charge(request, signal)),
     status: (request: RailStatusRequest, { signal }: RailCallOptions) => status(request, signal),
     refund: (): Promise<RailRefundResult> =>
       Promise.resolve({
@@ -473,11 +251,4 @@ export function createX402Rail(config: X402RailConfig, options: X402RailOptions 
         message: 'x402 has no refund protocol: a settled on-chain transfer can only be returned by the vendor sending funds back',
       }),
   };
-}
-
-function authorizationFromDetails(details: Record<string, string>): { asset: Address; payer: Address; nonce: Hex; validBefore: bigint | null } | null {
-  const { asset, payer, nonce, valid_before: validBefore } = details;
-  if (!asset || !isAddress(asset, { strict: false }) || !payer || !isAddress(payer, { strict: false })) return null;
-  if (!nonce || !isHex(nonce) || nonce.length !== 66) return null;
-  return { asset, payer, nonce, validBefore: validBefore && /^\d+$/.test(validBefore) ? BigInt(validBefore) : null };
 }
