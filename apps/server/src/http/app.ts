@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,6 +8,7 @@ import { registerAuthentication } from './plugins/authenticate.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerSecurity } from './plugins/security.ts';
 import { registerInputChecks } from './plugins/input-checks.ts';
+import { clientErrorHandler, frameworkErrors, newRequestId } from './plugins/framework-errors.ts';
 import { DomainError } from '@frameos/domain';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../lib/text-hygiene.ts';
 import { registerRoutes } from './routes.ts';
@@ -22,7 +22,10 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
     loggerInstance: appCtx.log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: appCtx.config.trustProxy,
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: newRequestId,
+    // Errors found before any route or hook runs still answer in our error shape.
+    frameworkErrors,
+    clientErrorHandler,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();

@@ -24,6 +24,10 @@ export async function registerSecurity(app: FastifyInstance, appCtx: AppContext)
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
     },
   });
+  // @fastify/cors refuses an incomplete preflight in plain text; refuse it first, in our error shape.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'OPTIONS' && (!request.headers.origin || !request.headers['access-control-request-method'])) return sendError(request, reply, 'invalid_preflight');
+  });
   await app.register(cors, {
     origin: config.allowedOrigins.length > 0 ? config.allowedOrigins : false,
     credentials: false,
