@@ -1,29 +1,28 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { assertMinorAmount, DomainError, formatMajorUnits, maskCredential, parseMajorUnits } from '@frameos/domain';
+import { formatMajorUnits, maskCredential } from '@frameos/domain';
 import type { CashfreeRailConfig } from '../../../config.ts';
+import { RailError, type RailAdapter, type RailPaymentResult, type RailRefundRequest, type RailRefundResult } from '../rail-adapter.ts';
+import { credentialRedactor, parseJson } from '../rail-http.ts';
+import { parseCashfreeWebhook } from './cashfree-webhooks.ts';
 import {
-  RailError,
-  WebhookSignatureError,
-  type RailAdapter,
-  type RailPaymentResult,
-  type RailRefundRequest,
-  type RailRefundResult,
-  type RailWebhookEvent,
-  type RailWebhookInput,
-} from '../rail-adapter.ts';
-import { credentialRedactor, parseJson, singleHeader } from '../rail-http.ts';
+  CASHFREE_API_VERSION,
+  CURRENCY,
+  ErrorBodySchema,
+  jsonWithAmount,
+  OrderSchema,
+  paiseOrNull,
+  RefundSchema,
+  wireAmount,
+  type CashfreeOrder,
+  type CashfreeRefund,
+} from './cashfree-wire.ts';
 
 /**
  * Cashfree Payment Gateway (India), REST API version 2023-08-01. A FrameOS payment becomes a Cashfree
  * order whose `order_id` is our payment id, so every retry names the same order and cannot charge twice.
  * One HTTP attempt per call: retries, backoff and circuit breaking belong to the wrapper around adapters.
+ * Wire shapes and money on the wire: cashfree-wire.ts; inbound webhooks: cashfree-webhooks.ts.
  */
-
-const API_VERSION = '2023-08-01';
-const CURRENCY = 'INR';
-/** Cashfree's official SDK accepts any timestamp; five minutes bounds how long a captured webhook can be replayed. */
-const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
 
 type Fetch = typeof fetch;
 
@@ -41,35 +40,6 @@ export function createCashfreeRail(config: CashfreeRailConfig, options: { fetch?
     parseWebhook: (input) => parseCashfreeWebhook(input, config.clientSecret),
   };
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Wire shapes (only the fields the adapter reads)
-
-/** Cashfree ids are strings in 2023-08-01 but numbers in some payloads (cf_payment_id, cf_refund_id). */
-const ProviderId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-const MajorAmount = z.union([z.number(), z.string()]);
-
-const OrderSchema = z.object({
-  cf_order_id: ProviderId.nullish(),
-  order_id: z.string().min(1),
-  order_amount: MajorAmount,
-  order_currency: z.string(),
-  order_status: z.string(),
-  payment_session_id: z.string().nullish(),
-});
-type CashfreeOrder = z.infer<typeof OrderSchema>;
-
-const RefundSchema = z.object({
-  cf_refund_id: ProviderId.nullish(),
-  refund_id: z.string().min(1),
-  refund_amount: MajorAmount,
-  refund_currency: z.string().nullish(),
-  refund_status: z.string(),
-  status_description: z.string().nullish(),
-});
-type CashfreeRefund = z.infer<typeof RefundSchema>;
-
-const ErrorBodySchema = z.object({ message: z.string().optional(), code: z.string().optional() });
 
 // ---------------------------------------------------------------------------------------------------
 // HTTP
@@ -109,7 +79,7 @@ async function send(fetchImpl: Fetch, base: string, config: CashfreeRailConfig, 
     accept: 'application/json',
     'x-client-id': config.clientId,
     'x-client-secret': config.clientSecret,
-    'x-api-version': API_VERSION,
+    'x-api-version': CASHFREE_API_VERSION,
   };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   if (call.idempotencyKey !== undefined) headers['x-idempotency-key'] = call.idempotencyKey;
@@ -160,42 +130,10 @@ function unreadable(what: string): RailError {
 
 const orderPath = (orderId: string): string => `/orders/${encodeURIComponent(orderId)}`;
 
-// ---------------------------------------------------------------------------------------------------
-// Money on the wire
-
 function assertInr(currency: string): void {
   if (currency !== CURRENCY) {
     throw new RailError('currency_not_supported', `Cashfree moves INR only; ${String(currency)} cannot be paid on this rail`, false);
   }
-}
-
-/** Exact major-unit digits for a positive paise amount: 25000 → "250.00". */
-function wireAmount(amount: number): string {
-  try {
-    return formatMajorUnits(assertMinorAmount(amount), CURRENCY);
-  } catch (error) {
-    if (error instanceof DomainError) throw new RailError('invalid_amount', `${error.message}; got ${String(amount)}`, false);
-    throw error;
-  }
-}
-
-/** Paise for a provider-reported amount, or null when it is not an exact INR amount. */
-function paiseOrNull(major: string | number): number | null {
-  try {
-    return parseMajorUnits(major, CURRENCY);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * JSON.stringify writes 250.00 as 250 and has no way to emit a chosen number literal, so the amount is
- * placed by hand: the exact digits from formatMajorUnits are the only thing Cashfree ever reads as money.
- */
-function jsonWithAmount(field: string, amountText: string, rest: Record<string, unknown>): string {
-  if (!/^\d+(\.\d+)?$/.test(amountText)) throw new Error(`not a plain decimal: ${amountText}`);
-  const others = JSON.stringify(rest).slice(1, -1);
-  return `{${JSON.stringify(field)}:${amountText}${others ? `,${others}` : ''}}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -345,134 +283,4 @@ function refundResult(refund: CashfreeRefund, request: RailRefundRequest): RailR
       // PENDING, ONHOLD, and any status Cashfree adds later: not final, so neither succeeded nor failed.
       return { outcome: 'pending', reference };
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Webhooks
-
-const PAYMENT_WEBHOOKS: Readonly<Record<string, 'settled' | 'failed'>> = {
-  PAYMENT_SUCCESS_WEBHOOK: 'settled',
-  PAYMENT_FAILED_WEBHOOK: 'failed',
-  PAYMENT_USER_DROPPED_WEBHOOK: 'failed',
-};
-
-const EnvelopeSchema = z.object({ type: z.string().min(1), data: z.unknown() });
-
-const PaymentDataSchema = z.object({
-  order: z.object({ order_id: z.string().min(1), order_amount: MajorAmount, order_currency: z.string() }),
-  payment: z.object({
-    cf_payment_id: ProviderId,
-    payment_amount: MajorAmount.nullish(),
-    payment_currency: z.string().nullish(),
-    payment_message: z.string().nullish(),
-  }),
-  error_details: z.object({ error_code: z.string().nullish(), error_description: z.string().nullish() }).nullish(),
-});
-
-const RefundDataSchema = z.object({
-  refund: z.object({
-    cf_refund_id: ProviderId.nullish(),
-    refund_id: z.string().nullish(),
-    order_id: z.string().nullish(),
-    refund_amount: MajorAmount.nullish(),
-    refund_currency: z.string().nullish(),
-    refund_status: z.string().nullish(),
-    status_description: z.string().nullish(),
-  }),
-});
-
-function parseCashfreeWebhook(input: RailWebhookInput, clientSecret: string): RailWebhookEvent {
-  verifyCashfreeSignature(input, clientSecret);
-  const envelope = EnvelopeSchema.safeParse(parseJson(input.rawBody.toString('utf8')));
-  if (!envelope.success) throw new WebhookSignatureError('Cashfree webhook body is not a JSON event with a type');
-  const { type, data } = envelope.data;
-  const outcome = PAYMENT_WEBHOOKS[type];
-  if (outcome) return paymentEvent(type, outcome, data);
-  if (type === 'REFUND_STATUS_WEBHOOK') return refundEvent(type, data, input.rawBody);
-  return { kind: 'ignored', eventId: `${type}:${bodyDigest(input.rawBody)}`, type };
-}
-
-/**
- * x-webhook-signature = base64(HMAC-SHA256(x-webhook-timestamp + rawBody, client secret)), timestamp in
- * milliseconds. Compared in constant time, and only within five minutes of `now` (Cashfree's SDK does neither).
- */
-function verifyCashfreeSignature(input: RailWebhookInput, clientSecret: string): void {
-  const signature = singleHeader(input.headers, 'x-webhook-signature', 'Cashfree');
-  const timestamp = singleHeader(input.headers, 'x-webhook-timestamp', 'Cashfree');
-  if (!/^\d{1,16}$/.test(timestamp)) throw new WebhookSignatureError('Cashfree webhook x-webhook-timestamp is not a millisecond timestamp');
-  const expected = createHmac('sha256', clientSecret).update(timestamp).update(input.rawBody).digest('base64');
-  const given = Buffer.from(signature, 'utf8');
-  const wanted = Buffer.from(expected, 'utf8');
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-    throw new WebhookSignatureError('Cashfree webhook signature does not match the body');
-  }
-  if (Math.abs(input.now.getTime() - Number(timestamp)) > WEBHOOK_TOLERANCE_MS) {
-    throw new WebhookSignatureError('Cashfree webhook timestamp is more than 5 minutes away from now; refusing a possible replay');
-  }
-}
-
-/**
- * Cashfree sends no event id. A payment attempt (`cf_payment_id`) reaches each terminal webhook type at
- * most once and every redelivery repeats the same payload, so `${type}:${cf_payment_id}` is stable across
- * redeliveries and distinct across attempts and outcomes.
- */
-function paymentEvent(type: string, outcome: 'settled' | 'failed', data: unknown): RailWebhookEvent {
-  const parsed = PaymentDataSchema.safeParse(data);
-  if (!parsed.success) throw new WebhookSignatureError(`Cashfree ${type} lacks data.order or data.payment.cf_payment_id`);
-  const { order, payment, error_details: error } = parsed.data;
-  const eventId = `${type}:${payment.cf_payment_id}`;
-  const orderPaise = paiseOrNull(order.order_amount);
-  if (orderPaise === null || order.order_currency !== CURRENCY) {
-    throw new WebhookSignatureError(`Cashfree ${type} carries an order amount that is not an exact INR amount`);
-  }
-  if (outcome === 'settled' && !paidInFull(orderPaise, payment.payment_amount, payment.payment_currency)) {
-    // The event carries no amount for the payments service to check, so a success for a different
-    // amount is not passed on as settled; the status poll and a human decide instead.
-    return { kind: 'ignored', eventId, type };
-  }
-  const base = { kind: 'payment' as const, eventId, type, paymentId: order.order_id, reference: payment.cf_payment_id };
-  if (outcome === 'settled') return { ...base, outcome };
-  return {
-    ...base,
-    outcome,
-    failureCode: error?.error_code ?? (type === 'PAYMENT_USER_DROPPED_WEBHOOK' ? 'user_dropped' : 'payment_failed'),
-    failureMessage: error?.error_description ?? payment.payment_message ?? 'Cashfree reports the payment attempt failed',
-  };
-}
-
-function paidInFull(orderPaise: number, paymentAmount: string | number | null | undefined, paymentCurrency: string | null | undefined): boolean {
-  if (paymentAmount === null || paymentAmount === undefined) return true;
-  return paiseOrNull(paymentAmount) === orderPaise && (paymentCurrency ?? CURRENCY) === CURRENCY;
-}
-
-/**
- * Cashfree's refund webhook reports one refund (ours when `refund_id` is our `rfd_…` id), not the
- * payment's running refunded total, so it becomes a `refund_status` event for that refund once the
- * status is final: SUCCESS completes it, CANCELLED / FAILED release its reservation. Without it a refund
- * Cashfree accepted as PENDING would never complete. Anything else (still pending, unreadable, an amount
- * that is not exact INR) is acknowledged and ignored.
- */
-function refundEvent(type: string, data: unknown, rawBody: Buffer): RailWebhookEvent {
-  const parsed = RefundDataSchema.safeParse(data);
-  const refund = parsed.success ? parsed.data.refund : null;
-  const id = refund?.cf_refund_id ?? refund?.refund_id;
-  const eventId = id ? `${type}:${id}:${refund?.refund_status ?? 'unknown'}` : `${type}:${bodyDigest(rawBody)}`;
-  const ignored = { kind: 'ignored' as const, eventId, type };
-  const amount = refund?.refund_amount === null || refund?.refund_amount === undefined ? null : paiseOrNull(refund.refund_amount);
-  if (!refund?.refund_id || !refund.order_id || amount === null || (refund.refund_currency ?? CURRENCY) !== CURRENCY) return ignored;
-  const base = { kind: 'refund_status' as const, eventId, type, paymentId: refund.order_id, reference: refund.cf_refund_id ?? refund.refund_id, refundId: refund.refund_id, amount };
-  switch (refund.refund_status) {
-    case 'SUCCESS':
-      return { ...base, result: { outcome: 'succeeded', reference: base.reference } };
-    case 'CANCELLED':
-    case 'FAILED':
-      return { ...base, result: { outcome: 'failed', code: `refund_${refund.refund_status.toLowerCase()}`, message: refund.status_description ?? `Cashfree reports the refund ${refund.refund_status}` } };
-    default:
-      return ignored;
-  }
-}
-
-/** For events without an id of their own: the same delivery always has the same bytes. */
-function bodyDigest(rawBody: Buffer): string {
-  return createHash('sha256').update(rawBody).digest('hex').slice(0, 32);
 }
