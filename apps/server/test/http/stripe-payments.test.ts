@@ -239,6 +239,7 @@ describe('Stripe rail: payments, webhooks and refunds', () => {
 
       expectError(await sendStripe(t, succeeded, { secret: 'whsec_someoneElse' }), 400, 'webhook_signature_invalid');
       expectError(await sendStripe(t, succeeded, { timestamp: nowSeconds(t) - 6 * 60 }), 400, 'webhook_signature_invalid');
+      expectError(await sendStripe(t, succeeded, { timestamp: nowSeconds(t) + 10 * 60 }), 400, 'webhook_signature_invalid');
       const unsigned = signedWebhook(succeeded, WEBHOOK_SECRET, nowSeconds(t));
       delete unsigned.headers['stripe-signature'];
       expectError(await postWebhook(t, 'stripe', unsigned), 400, 'webhook_signature_invalid');

@@ -393,6 +393,17 @@ describe('Stripe rail: webhooks', () => {
     expect(() => parse(stale.body, stale.headers)).toThrowError(/tolerance/);
   });
 
+  it('refuses a signature dated in the future beyond the tolerance: 299 s ahead is accepted, 301 s and 10 minutes ahead are rejected', () => {
+    const event = stripeEvent('customer.created', { id: 'cus_x' });
+    const { body, headers } = signed(event, nowSeconds + 299);
+    expect(parse(body, headers)).toMatchObject({ kind: 'ignored' });
+    for (const ahead of [301, 600]) {
+      const future = signed(event, nowSeconds + ahead);
+      expect(() => parse(future.body, future.headers)).toThrowError(WebhookSignatureError);
+      expect(() => parse(future.body, future.headers)).toThrowError(/in the future/);
+    }
+  });
+
   it('rejects a missing signature header', () => {
     const { body } = signed(stripeEvent('customer.created', { id: 'cus_x' }));
     expect(() => parse(body, { 'content-type': 'application/json' })).toThrowError(WebhookSignatureError);

@@ -27,7 +27,7 @@ import { credentialRedactor, firstLine, singleHeader } from '../rail-http.ts';
  */
 export const STRIPE_API_VERSION: typeof Stripe.API_VERSION = '2026-10-28.endive';
 
-/** Stripe's own default; older signatures are replays or badly delayed deliveries. */
+/** Stripe's own default; older signatures are replays or badly delayed deliveries, and we refuse ones dated further ahead too. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** Backstop for the SDK's socket timeout; the caller's AbortSignal normally fires first. */
@@ -342,7 +342,25 @@ function parseWebhook(stripe: Stripe, webhookSecret: string | null, input: RailW
   } catch (error) {
     throw new WebhookSignatureError(`Stripe webhook rejected: ${firstLine(error, 'invalid signature')}`);
   }
+  refuseFutureTimestamp(header, input.now);
   return translateEvent(event);
+}
+
+/**
+ * The SDK refuses signatures older than the tolerance but accepts any date in the future, so a
+ * signature made ahead of time (or by a badly skewed clock) would stay usable indefinitely. The
+ * timestamp is read the way the SDK reads it (the last `t=`), so it is the one the signature covers.
+ */
+function refuseFutureTimestamp(header: string, now: Date): void {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
+  }
+  if (!Number.isSafeInteger(timestamp)) throw new WebhookSignatureError('Stripe webhook rejected: the stripe-signature header has no timestamp');
+  if (timestamp - Math.floor(now.getTime() / 1000) > STRIPE_WEBHOOK_TOLERANCE_SECONDS) {
+    throw new WebhookSignatureError(`Stripe webhook rejected: its timestamp is more than ${STRIPE_WEBHOOK_TOLERANCE_SECONDS} s in the future`);
+  }
 }
 
 function translateEvent(event: Stripe.Event): RailWebhookEvent {
