@@ -29,20 +29,26 @@ export interface CreateDbOptions {
   /** Directory for the embedded PGlite when url is unset. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * In-memory PGlite only: start from this data directory (a tarball from PGlite's `dumpDataDir`)
+   * instead of running initdb. The test suite uses it to give every test a copy of one migrated database.
+   */
+  loadDataDir?: Blob;
 }
 
 export async function createDb(options: CreateDbOptions): Promise<Database> {
   const { url } = options;
+  if (options.loadDataDir && url !== 'memory://') throw new Error('loadDataDir is for an in-memory PGlite (memory://) only');
   if (url && /^postgres(ql)?:\/\//.test(url)) return createPostgresDb(url, options.poolSize ?? 20);
   if (url && url !== 'memory://') {
     throw new Error('DATABASE_URL must be postgres://…, postgresql://… or memory://');
   }
-  return createPgliteDb(url === 'memory://' ? undefined : (options.dataDir ?? './data'));
+  return createPgliteDb(url === 'memory://' ? undefined : (options.dataDir ?? './data'), options.loadDataDir);
 }
 
-async function createPgliteDb(dataDir: string | undefined): Promise<Database> {
+async function createPgliteDb(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(`${dataDir}/pglite`) : new PGlite();
+  const client = dataDir ? new PGlite(`${dataDir}/pglite`) : new PGlite(loadDataDir ? { loadDataDir } : {});
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {

@@ -11,10 +11,17 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const money = (name: string) => bigint(name, { mode: 'number' });
+/**
+ * Money is read into JavaScript numbers, which hold integers exactly up to 2^53 − 1
+ * (Number.MAX_SAFE_INTEGER): no stored amount or balance may leave that range.
+ */
+const MAX_EXACT_MINOR = sql.raw('9007199254740991');
+const exactMoney = (name: string, column: AnyPgColumn) => check(name, sql`${column} between -${MAX_EXACT_MINOR} and ${MAX_EXACT_MINOR}`);
 
 export const organizations = pgTable('organizations', {
   id: text('id').primaryKey(),
@@ -89,6 +96,7 @@ export const ledgerAccounts = pgTable('ledger_accounts', {
 }, (t) => [
   uniqueIndex('ledger_accounts_owner_shard_key').on(t.orgId, t.type, t.ownerRef, t.currency, t.shard),
   check('ledger_accounts_no_overdraft', sql`${t.allowNegative} or ${t.balance} >= 0`),
+  exactMoney('ledger_accounts_balance_exact', t.balance),
   check('ledger_accounts_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
 ]);
 
@@ -112,6 +120,7 @@ export const postings = pgTable('postings', {
   index('postings_transfer_idx').on(t.transferId),
   index('postings_account_idx').on(t.accountId),
   check('postings_amount_nonzero', sql`${t.amount} <> 0`),
+  exactMoney('postings_amount_exact', t.amount),
 ]);
 
 export const policies = pgTable('policies', {
@@ -145,6 +154,7 @@ export const purchaseIntents = pgTable('purchase_intents', {
 }, (t) => [
   index('purchase_intents_org_idx').on(t.orgId, t.id),
   check('purchase_intents_amount_positive', sql`${t.amount} > 0`),
+  exactMoney('purchase_intents_amount_exact', t.amount),
 ]);
 
 export const mandates = pgTable('mandates', {
@@ -171,6 +181,7 @@ export const mandates = pgTable('mandates', {
   uniqueIndex('mandates_nonce_key').on(t.nonce),
   uniqueIndex('mandates_one_live_per_intent').on(t.intentId).where(sql`${t.status} <> 'rejected'`),
   check('mandates_amount_positive', sql`${t.amount} > 0`),
+  exactMoney('mandates_amount_exact', t.amount),
 ]);
 
 export const payments = pgTable('payments', {
@@ -207,6 +218,7 @@ export const payments = pgTable('payments', {
   index('payments_org_idx').on(t.orgId, t.id),
   index('payments_policy_day_idx').on(t.policyId, t.createdAt),
   check('payments_amount_positive', sql`${t.amount} > 0`),
+  exactMoney('payments_amount_exact', t.amount),
 ]);
 
 export const receiptChains = pgTable('receipt_chains', {
@@ -293,6 +305,7 @@ export const refunds = pgTable('refunds', {
 }, (t) => [
   index('refunds_payment_idx').on(t.paymentId),
   check('refunds_amount_positive', sql`${t.amount} > 0`),
+  exactMoney('refunds_amount_exact', t.amount),
 ]);
 
 /** The org's own account at a rail (Stripe customer + saved payment method, Cashfree customer details). */

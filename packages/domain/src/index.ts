@@ -14,6 +14,7 @@ export {
   type Money,
 } from './money/money.ts';
 export { formatMajorUnits, parseMajorUnits } from './money/major-units.ts';
+export { MAX_EXACT_MINOR, maxAmount } from './money/limits.ts';
 export { maskCredential } from './security/mask-credential.ts';
 
 export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';

@@ -19,6 +19,8 @@ describe('the package entry point', () => {
         'parseMajor',
         'formatMajorUnits',
         'parseMajorUnits',
+        'MAX_EXACT_MINOR',
+        'maxAmount',
         'maskCredential',
         'subtractMinor',
         'subtractMoney',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCurrencyCode } from '@frameos/domain';
+import { formatMinor, isCurrencyCode, maxAmount } from '@frameos/domain';
 
 export const CurrencySchema = z
   .string()
@@ -14,6 +14,19 @@ export const AmountSchema = z
   .positive()
   .max(Number.MAX_SAFE_INTEGER)
   .meta({ example: 19900 });
+
+/**
+ * For a body with `amount` and `currency`: the amount must not exceed the currency's maximum single
+ * amount (checked once both fields are valid on their own).
+ */
+export function amountWithinCurrencyMaximum(value: { amount: number; currency: string }, ctx: z.RefinementCtx): void {
+  // Zod runs this refinement even when a field failed on its own; that field's issue is enough then.
+  if (!isCurrencyCode(value.currency) || !Number.isSafeInteger(value.amount)) return;
+  const max = maxAmount(value.currency);
+  if (value.amount > max) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: `must be at most ${max} (${formatMinor(max, value.currency)} ${value.currency}), the largest single amount FrameOS accepts in ${value.currency}` });
+  }
+}
 
 export const VendorSlugSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, _ . - (max 64)');
 

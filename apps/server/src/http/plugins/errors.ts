@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '@frameos/domain';
 import { ERROR_CODES, isErrorCode, type ErrorCode } from '../error-codes.ts';
+import { causeChain } from '../../lib/pg-errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; request_id: string } & Record<string, unknown>;
@@ -20,7 +21,7 @@ const UNAVAILABLE_MESSAGES = /PGlite is closed|Cannot use a pool after calling e
 
 /** The database cannot be reached: the client should retry later (503), it did nothing wrong. */
 function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (const e of causeChain(err)) {
     if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
   }

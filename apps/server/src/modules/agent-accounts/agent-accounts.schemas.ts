@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema, CurrencySchema } from '../../http/common-schemas.ts';
+import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema } from '../../http/common-schemas.ts';
 
 export const RiskTierSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 
@@ -25,7 +25,7 @@ export const CreatedAgentAccountSchema = AgentAccountSchema.extend({
   api_key: z.string().meta({ description: 'The agent key (fos_agent_…). Shown once.' }),
 });
 
-export const TopUpBodySchema = z.object({ amount: AmountSchema, currency: CurrencySchema });
+export const TopUpBodySchema = z.object({ amount: AmountSchema, currency: CurrencySchema }).superRefine(amountWithinCurrencyMaximum);
 
 export const TopUpSchema = z.object({
   object: z.literal('top_up'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema, CurrencySchema, VendorSlugSchema } from '../../http/common-schemas.ts';
+import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema, VendorSlugSchema } from '../../http/common-schemas.ts';
 
 export const IntentStatusSchema = z.enum(['requires_mandate', 'pending_approval', 'mandated', 'succeeded', 'failed', 'canceled']);
 
@@ -10,7 +10,7 @@ export const CreateIntentBodySchema = z.object({
   description: z.string().max(500).optional(),
   metadata: z.record(z.string().max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, 'at most 20 keys').optional(),
   agent_account_id: z.string().max(64).optional().meta({ description: 'Required when an org key or a human creates the intent; an agent key may only name itself.' }),
-});
+}).superRefine(amountWithinCurrencyMaximum);
 
 export const IntentSchema = z.object({
   object: z.literal('purchase_intent'),

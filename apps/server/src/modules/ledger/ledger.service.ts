@@ -1,7 +1,7 @@
-import { assertBalancedPostings, buildTransferPostings, DomainError, type Money } from '@frameos/domain';
+import { assertBalancedPostings, buildTransferPostings, DomainError, MAX_EXACT_MINOR, type Money } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import { newId } from '../../lib/ids.ts';
-import { isCheckViolation } from '../../lib/pg-errors.ts';
+import { isCheckViolation, pgConstraint } from '../../lib/pg-errors.ts';
 import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, type AccountKey, type TransferKind } from './ledger.repo.ts';
 
 export type { AccountKey, LedgerAccountType, TransferKind } from './ledger.repo.ts';
@@ -41,13 +41,26 @@ export async function postTransfer(db: Executor, request: TransferRequest): Prom
   try {
     await applyBalanceChanges(db, lines);
   } catch (err) {
-    // The CHECK constraint is the last line of defence against an overdraft the service did not catch.
-    if (isCheckViolation(err)) {
-      throw new DomainError('insufficient_funds', 'The wallet balance is too low for this payment.');
-    }
-    throw err;
+    throw ledgerConstraintError(err);
   }
   return id;
+}
+
+/**
+ * The database's checks are the last line of defence: an overdraft the service did not catch, or a
+ * balance that would leave the range numbers hold exactly. Either becomes the client's clear 4xx;
+ * any other error is returned as it is.
+ */
+export function ledgerConstraintError(err: unknown): unknown {
+  if (!isCheckViolation(err)) return err;
+  switch (pgConstraint(err)) {
+    case 'ledger_accounts_no_overdraft':
+      return new DomainError('insufficient_funds', 'The wallet balance is too low for this payment.');
+    case 'ledger_accounts_balance_exact':
+      return new DomainError('amount_overflow', `The transfer would take a balance past ${MAX_EXACT_MINOR} minor units, the largest balance FrameOS holds exactly.`);
+    default:
+      return err;
+  }
 }
 
 export type Balance = { currency: string; balance: number };

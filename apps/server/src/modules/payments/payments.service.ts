@@ -10,7 +10,7 @@ import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/m
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
-import { walletBalance } from '../ledger/ledger.service.ts';
+import { ledgerConstraintError, walletBalance } from '../ledger/ledger.service.ts';
 import { findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
 import { lockExecutionState, recordSettlement, type ExecutionState } from './execution.repo.ts';
 import { paymentDto } from './payment-dto.ts';
@@ -101,6 +101,8 @@ async function settleOnLedger(tx: Tx, ctx: RequestContext, state: ExecutionState
     receipt,
     response: storedResponseFor(ctx, response),
     event: { id: newId('event'), orgId: row.orgId, type: 'payment.settled', data: payment, at: ctx.now },
+  }).catch((err: unknown) => {
+    throw ledgerConstraintError(err);
   });
   markResponseStored(ctx);
   return response;

@@ -7,6 +7,7 @@ import { toRailError, type RailError, type RailPaymentResult } from '../rails/ra
 import type { ResilientRail } from '../rails/resilient-rail.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { findRailAccount } from '../rail-accounts/rail-accounts.repo.ts';
+import { ledgerConstraintError } from '../ledger/ledger.service.ts';
 import { recordRailHold, type ExecutionState } from './execution.repo.ts';
 import { applyRailOutcome } from './rail-outcome.service.ts';
 import { lockPayment } from './payments.repo.ts';
@@ -61,6 +62,8 @@ export async function holdForRail(tx: Tx, ctx: RequestContext, state: ExecutionS
     transferId,
     payment,
     receipt,
+  }).catch((err: unknown) => {
+    throw ledgerConstraintError(err);
   });
   return { paymentId, orgId: mandate.orgId, rail: vendor.rail, vendor: { vendorId: vendor.vendorId, settings: vendor.settings }, payer, amount: mandate.amount, currency: mandate.currency, receiptId: receipt.id };
 }

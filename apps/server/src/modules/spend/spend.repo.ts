@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
+import { exactInteger } from '../../lib/sql-values.ts';
 
 const { payments } = schema;
 
@@ -9,5 +10,5 @@ export async function sumPolicySpend(db: Executor, policyId: string, start: Date
     .select({ total: sql<string>`coalesce(sum(${payments.amount}), 0)` })
     .from(payments)
     .where(and(eq(payments.policyId, policyId), inArray(payments.status, ['pending', 'settled']), gte(payments.createdAt, start), lt(payments.createdAt, end)));
-  return Number(row?.total ?? 0);
+  return exactInteger(row?.total ?? 0);
 }
