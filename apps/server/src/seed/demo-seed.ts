@@ -1,23 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { buildMandateClaims, DomainError, signMandate } from '@frameos/domain';
+import { DomainError } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
 import type { AppContext, RequestContext } from '../lib/context.ts';
-import { newId } from '../lib/ids.ts';
 import { signup } from '../modules/auth/auth.service.ts';
 import { findUserByEmail } from '../modules/auth/auth.repo.ts';
 import { createAgentAccount, topUpWallet } from '../modules/agent-accounts/agent-accounts.service.ts';
 import { createVendor } from '../modules/vendors/vendors.service.ts';
-import { insertVendor } from '../modules/vendors/vendors.repo.ts';
 import { createPolicy } from '../modules/policies/policies.service.ts';
 import { createIntent } from '../modules/intents/intents.service.ts';
-import { insertIntent } from '../modules/intents/intents.repo.ts';
 import { createMandate } from '../modules/mandates/mandates.service.ts';
-import { insertMandate } from '../modules/mandates/mandates.repo.ts';
-import { insertPayment } from '../modules/payments/payments.repo.ts';
-import { ensureLedgerAccount, lockLedgerAccount, postTransfer } from '../modules/ledger/ledger.service.ts';
-import { appendReceipt } from '../modules/receipts/receipts.service.ts';
+import { recordDemoHistory } from './demo-history.ts';
 
 export const DEMO_EMAIL = 'demo@frameos.dev';
 export const DEMO_PASSWORD = 'frameos-demo-password';
@@ -83,22 +76,17 @@ async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
   for (const agent of [low, medium, high]) await topUpWallet(admin, agent.id, { amount: 1_000_000, currency: 'INR' });
 
   await createVendor(admin, { vendor_id: 'acme_api', name: 'Acme API', rail: 'ledger' });
-  // The two x402 vendors of the plan: HTTP endpoints that answer 402 Payment Required.
-  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'weather_x402', name: 'Weather data (x402)', rail: 'x402', settings: { endpoint_url: 'http://localhost:4021/weather', asset: '0x036CbD53842c5426634e7929541eC2318f3dCF7e' }, createdAt: now });
-  await insertVendor(tx, { id: newId('vendor'), orgId: org.org_id, vendorId: 'search_x402', name: 'Web search (x402)', rail: 'x402', settings: { endpoint_url: 'http://localhost:4021/search', asset: '0x036CbD53842c5426634e7929541eC2318f3dCF7e' }, createdAt: now });
 
-  const lowPolicy = await createPolicy(admin, { agent_account_id: low.id, name: 'Research: everyday APIs', currency: 'INR', vendor_allowlist: ['acme_api', 'weather_x402', 'search_x402'], per_tx_cap: 50_000, daily_limit: 200_000 });
+  const lowPolicy = await createPolicy(admin, { agent_account_id: low.id, name: 'Research: everyday APIs', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 50_000, daily_limit: 200_000 });
   const mediumPolicy = await createPolicy(admin, { agent_account_id: medium.id, name: 'Procurement: approval over 100.00', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 20_000, daily_limit: 100_000, approval_threshold: 10_000 });
   const highPolicy = await createPolicy(admin, {
     agent_account_id: high.id, name: 'Trading: office hours only', currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 5_000, daily_limit: 20_000,
     time_window: { start: '09:00', end: '18:00', timezone: 'Asia/Kolkata', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
   });
 
-  // Three past x402 payments on the research agent's chain: settled, pending, failed (5 receipts).
-  const history = { tx, appCtx, orgId: org.org_id, agentId: low.id, policyId: lowPolicy.id };
-  await recordPastPayment(history, 'weather_x402', 12_000, ['pending', 'settled'], new Date(now.getTime() - 3 * HOUR_MS));
-  await recordPastPayment(history, 'search_x402', 4_500, ['pending'], new Date(now.getTime() - 2 * HOUR_MS));
-  await recordPastPayment(history, 'weather_x402', 8_000, ['pending', 'failed'], new Date(now.getTime() - HOUR_MS));
+  // Three past x402 payments on the research agent's chain, made through the real execute path
+  // (in USD, the only currency x402 moves): settled, still pending, failed (5 receipts).
+  await recordDemoHistory(appCtx, { tx, orgId: org.org_id, agentAccountId: low.id, now });
 
   const lowAgent = ctx(now, { type: 'agent', keyId: 'seed', orgId: org.org_id, agentAccountId: low.id });
   const openIntent = await createIntent(lowAgent, { vendor: 'acme_api', amount: 19_900, currency: 'INR', description: 'Acme API credits' });
@@ -123,46 +111,6 @@ async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
     active_mandate_id: active.id,
     expired_mandate_id: expired.id,
   };
-}
-
-interface History {
-  tx: Tx;
-  appCtx: AppContext;
-  orgId: string;
-  agentId: string;
-  policyId: string;
-}
-
-/** Writes a payment as the x402 rail would have left it: intent, used mandate, payment, transfer and receipts. */
-async function recordPastPayment(h: History, vendor: string, amount: number, steps: ('pending' | 'settled' | 'failed')[], at: Date) {
-  const { tx, appCtx, orgId, agentId, policyId } = h;
-  const intentId = newId('intent');
-  const mandateId = newId('mandate');
-  const paymentId = newId('payment');
-  const final = steps.at(-1)!;
-  await insertIntent(tx, { id: intentId, orgId, agentAccountId: agentId, vendor, amount, currency: 'INR', description: `${vendor} call`, metadata: {}, status: final === 'failed' ? 'failed' : final === 'settled' ? 'succeeded' : 'mandated', createdAt: at });
-  const nonce = randomBytes(16).toString('base64url');
-  const claims = buildMandateClaims({ mandate_id: mandateId, intent_id: intentId, agent_account_id: agentId, org_id: orgId, vendor, amount, currency: 'INR', policy_id: policyId, policy_version: 1, issuedAt: at, ttlSeconds: 900, nonce });
-  await insertMandate(tx, {
-    id: mandateId, orgId, intentId, agentAccountId: agentId, policyId, policyVersion: 1, vendor, amount, currency: 'INR', status: 'used',
-    jws: await signMandate(claims, appCtx.signingKey), nonce, issuedAt: at, expiresAt: new Date(claims.exp * 1000), usedAt: at, createdAt: at,
-  });
-  let transferId: string | null = null;
-  if (final === 'settled') {
-    const wallet = await lockLedgerAccount(tx, { orgId, type: 'agent_wallet', ownerRef: agentId, currency: 'INR' });
-    const payable = await ensureLedgerAccount(tx, { orgId, type: 'vendor_payable', ownerRef: vendor, currency: 'INR' }, at);
-    transferId = await postTransfer(tx, { orgId, kind: 'payment', reference: paymentId, fromAccountId: wallet!.id, toAccountId: payable.id, money: { amount, currency: 'INR' }, now: at });
-  }
-  await insertPayment(tx, {
-    id: paymentId, orgId, mandateId, intentId, agentAccountId: agentId, policyId, vendor, rail: 'x402', amount, currency: 'INR', status: final, transferId,
-    failureCode: final === 'failed' ? 'vendor_declined' : null, createdAt: at, settledAt: final === 'settled' ? at : null,
-  });
-  for (const step of steps) {
-    await appendReceipt(tx, appCtx, {
-      orgId, agentAccountId: agentId, event: `payment.${step}`,
-      payment: { id: paymentId, mandateId, intentId, vendor, rail: 'x402', amount, currency: 'INR', status: step, transferId: step === 'settled' ? transferId : null },
-    }, at);
-  }
 }
 
 export function printDemoCredentials(creds: Awaited<ReturnType<typeof ensureDemoData>>, port: number): void {

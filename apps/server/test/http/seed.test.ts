@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoData, type DemoCredentials } from '../../src/seed/demo-seed.ts';
 import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
 import { expectError } from '../support/assertions.ts';
+import { expectLedgerInvariants, transferKinds } from '../support/rail-test-kit.ts';
 
 interface Listed {
   id: string;
@@ -59,13 +60,15 @@ describe('the demo seed', () => {
     }
   });
 
-  it('creates three agent accounts, LOW, MEDIUM and HIGH, each with its own policy', async () => {
+  it('creates three agent accounts, LOW, MEDIUM and HIGH, each with its own policy, and a USD policy for the research agent’s x402 vendors', async () => {
     const agents = await list('/agent-accounts');
     expect(agents.map((a) => a.risk_tier).sort()).toEqual(['HIGH', 'LOW', 'MEDIUM']);
     const policies = await list('/policies');
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     expect(new Set(policies.map((p) => p.agent_account_id))).toEqual(new Set(agents.map((a) => a.id)));
-    expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(3);
+    expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(4);
+    const ofLow = policies.filter((p) => p.agent_account_id === agentOfTier('LOW').agent_account_id) as (Listed & { currency: string; vendor_allowlist: string[] })[];
+    expect(ofLow.map((p) => [p.currency, p.vendor_allowlist]).sort()).toEqual([['INR', ['acme_api']], ['USD', ['weather_x402', 'search_x402']]]);
   });
 
   it('registers acme_api on the ledger rail and two x402 vendors', async () => {
@@ -73,18 +76,30 @@ describe('the demo seed', () => {
     expect(vendors.map((v) => [v.vendor_id, v.rail]).sort()).toEqual([['acme_api', 'ledger'], ['search_x402', 'x402'], ['weather_x402', 'x402']]);
   });
 
-  it('creates five purchase intents and mandates among which one active and one expired', async () => {
+  it('creates five purchase intents and five mandates: one active, two used, and two expired', async () => {
     expect(await list('/purchase-intents')).toHaveLength(5);
     const mandates = await list('/mandates');
     const byId = new Map(mandates.map((m) => [m.id, m.status]));
     expect(byId.get(demo.active_mandate_id)).toBe('active');
     expect(byId.get(demo.expired_mandate_id)).toBe('expired');
-    expect(mandates.filter((m) => m.status === 'active')).toHaveLength(1);
-    expect(mandates.filter((m) => m.status === 'expired')).toHaveLength(1);
+    expect(mandates.map((m) => m.status).sort()).toEqual(['active', 'expired', 'expired', 'used', 'used']);
   });
 
-  it('creates three payments: settled, pending and failed', async () => {
-    expect((await list('/payments')).map((p) => p.status).sort()).toEqual(['failed', 'pending', 'settled']);
+  it('creates three x402 payments in USD — settled, pending and failed — as the real execute path leaves them', async () => {
+    const payments = (await list('/payments')) as (Listed & { mandate_id: string; intent_id: string; currency: string; rail: string })[];
+    expect(payments.map((p) => p.status).sort()).toEqual(['failed', 'pending', 'settled']);
+    expect(new Set(payments.map((p) => `${p.rail} ${p.currency}`))).toEqual(new Set(['x402 USD']));
+    const status = async (path: string) => (await t.request('GET', path, { token: demo.org_api_key })).body.status;
+    for (const payment of payments) {
+      const [mandate, intent] = [await status(`/mandates/${payment.mandate_id}`), await status(`/purchase-intents/${payment.intent_id}`)];
+      // A failed payment charged nothing: its funds went back and its mandate was usable again (until it expired).
+      const expected = { settled: ['used', 'succeeded', ['payment', 'payment_hold']], pending: ['used', 'mandated', ['payment_hold']], failed: ['expired', 'mandated', ['payment_hold', 'payment_release']] }[payment.status as 'settled' | 'pending' | 'failed'];
+      expect([mandate, intent, await transferKinds(t, payment.id)]).toEqual(expected);
+    }
+  });
+
+  it('leaves a ledger that balances: every transfer sums to zero and so does every currency', async () => {
+    await expectLedgerInvariants(t);
   });
 
   it('writes five receipts on a valid chain', async () => {
@@ -97,7 +112,7 @@ describe('the demo seed', () => {
 
   it('creates nothing new when run again, and hands back the same credentials', async () => {
     const before = await counts();
-    expect(before).toEqual({ agents: 3, policies: 3, intents: 5, mandates: 5, payments: 3, vendors: 3 });
+    expect(before).toEqual({ agents: 3, policies: 4, intents: 5, mandates: 5, payments: 3, vendors: 3 });
     const again = await ensureDemoData(t.appCtx);
     expect(again).toEqual(demo);
     expect(await counts()).toEqual(before);
