@@ -39,9 +39,10 @@ export async function signup(database: Database, input: SignupInput, now: Date) 
 export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date) {
   const user = await findUserByEmail(database.db, email);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !ok) throw new DomainError('invalid_credentials', 'The email or password is wrong.');
-  const membership = await findFirstMembership(database.db, user.id);
-  if (!membership) throw new DomainError('invalid_credentials', 'This user belongs to no organization.');
+  // Looked up whether or not the password matched, so neither the answer nor its timing tells a
+  // removed member's right password from a wrong one.
+  const membership = user ? await findFirstMembership(database.db, user.id) : null;
+  if (!user || !ok || !membership) throw new DomainError('invalid_credentials', 'The email or password is wrong.');
   const token = await issueSessionToken({ userId: user.id, orgId: membership.orgId }, jwtSecret, now);
   return { token, token_type: 'Bearer' as const, expires_in: SESSION_TTL_SECONDS, user_id: user.id, org_id: membership.orgId, role: membership.role as Role };
 }

@@ -27,6 +27,8 @@ export async function verifySessionToken(token: string, secret: string, now: Dat
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      // jose checks exp only when present: a token without one would never expire.
+      requiredClaims: ['exp', 'iat', 'sub'],
       currentDate: now,
     });
     if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
