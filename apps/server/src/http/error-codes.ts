@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   rail_not_configured: { status: 400, message: 'The rail is not configured on this server.' },
   rail_account_missing: { status: 400, message: 'The organization has not set up its account at this rail.' },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature or timestamp does not verify.' },
+  webhook_payload_invalid: { status: 400, message: 'The webhook is authentic but its payload is not a well-formed event.' },
   insufficient_funds: { status: 402, message: 'The wallet balance is too low for this payment.' },
   unauthorized: { status: 401, message: 'A valid API key or session token is required.' },
   invalid_credentials: { status: 401, message: 'The email or password is wrong.' },

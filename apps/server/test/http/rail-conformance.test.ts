@@ -174,6 +174,18 @@ describe.each(RAILS)('%s rail conformance', (_name, driver) => {
       expect(await railEventsOf(t, payment.payment_id)).toEqual([]);
     });
 
+    it('answers validly signed but malformed payloads with 400 webhook_payload_invalid and changes nothing', async () => {
+      const before = await paymentSnapshot(t, payer, payment.payment_id);
+      for (const [label, signed] of driver.malformedDeliveries(t, payment)) {
+        const res = await postWebhook(t, rail, signed);
+        expect({ label, status: res.status, code: res.body?.error?.code }, res.text).toEqual({ label, status: 400, code: 'webhook_payload_invalid' });
+        expectError(res, 400, 'webhook_payload_invalid');
+      }
+      expect(await paymentSnapshot(t, payer, payment.payment_id)).toEqual(before);
+      expect(before.payment.status).toBe('pending');
+      expect(await railEventsOf(t, payment.payment_id)).toEqual([]);
+    });
+
     it('settles on the signed success webhook: clearing → vendor payable, settled receipt, chain valid', async () => {
       // The same event the forgeries carried: rejecting them claimed nothing.
       const res = await postWebhook(t, rail, success);

@@ -5,7 +5,7 @@
  * added by writing its driver and passing the suite.
  */
 import { expect } from 'vitest';
-import { signedWebhook as signedCashfreeWebhook, startFakeCashfree, type FakeCashfree, type RecordedRequest as CashfreeRequest } from '../support/fake-cashfree.ts';
+import { signedBody as signedCashfreeBody, signedWebhook as signedCashfreeWebhook, startFakeCashfree, type FakeCashfree, type RecordedRequest as CashfreeRequest } from '../support/fake-cashfree.ts';
 import { FAKE_STRIPE_SECRET_KEY, signedWebhook as signedStripeWebhook, startFakeStripe, stripeEvent, type FakePaymentIntent, type FakeStripe, type StripeEventJson } from '../support/fake-stripe.ts';
 import { postWebhook, railPayer, type RailPayer } from '../support/rail-test-kit.ts';
 import type { TestApp, TestResponse } from '../support/test-app.ts';
@@ -100,6 +100,11 @@ export interface RailDriver {
   /** The rail's own report of the refunds made on the payment (Stripe charge.refunded; Cashfree REFUND_STATUS_WEBHOOK of the last one). */
   refundReport(payment: ExecutedPayment, refunds: AnsweredRefund[]): RailEvent;
 
+  /**
+   * Deliveries signed with the rail's real secret whose payload is not a well-formed event (a label for
+   * each): FrameOS must answer 400 webhook_payload_invalid and change nothing.
+   */
+  malformedDeliveries(t: TestApp, payment: ExecutedPayment): Array<[label: string, signed: SignedWebhook]>;
   /** Signs an event as the rail would, dated by the app's clock (plus `offsetMs`). */
   sign(t: TestApp, event: RailEvent, options?: SignOptions): SignedWebhook;
   /** The signed delivery with one byte of meaning changed after signing. */
@@ -254,6 +259,16 @@ export function stripeDriver(): StripeDriver {
       return payment ? [event(stripe().eventFor('payment_intent.created', intentOf(payment).id)), customer] : [customer];
     },
     strayEvent: () => event(stripeEvent('payment_intent.succeeded', { id: 'pi_x', metadata: {} })),
+    malformedDeliveries(t, payment) {
+      const at = Math.floor(t.clock.now().getTime() / 1000);
+      const signedBody = (body: object | string) => signedStripeWebhook(body, STRIPE_WEBHOOK_SECRET, at);
+      const succeeded = stripe().eventFor('payment_intent.succeeded', intentOf(payment).id);
+      return [
+        ['a body that is not JSON', signedBody('not json')],
+        ['JSON that is not an event', signedBody({ hello: 'world' })],
+        ['an event without its object', signedBody({ ...succeeded, data: { object: null } })],
+      ];
+    },
     refundReport: (payment) => event(stripe().eventFor('charge.refunded', intentOf(payment).id)),
     sign,
     tamper(signed) {
@@ -421,6 +436,20 @@ export function cashfreeDriver(): CashfreeDriver {
     },
     ignoredEvents: (_payment, n = 4242) => [{ type: 'SETTLEMENT_SUCCESS_WEBHOOK', eventId: null, payload: { data: { settlement: { cf_settlement_id: n, amount_settled: 250 } } } }],
     strayEvent: () => ({ type: 'PAYMENT_SUCCESS_WEBHOOK', eventId: null, payload: { data: {} } }),
+    malformedDeliveries(t, payment) {
+      const timestampMs = t.clock.now().getTime();
+      const success = () => cashfree().paymentWebhookData(payment.payment_id, 'SUCCESS') as { order: Record<string, unknown>; payment: Record<string, unknown> };
+      const withoutPaymentId = success();
+      delete withoutPaymentId.payment.cf_payment_id;
+      const inexact = success();
+      inexact.order.order_amount = 250.005;
+      return [
+        ['a body that is not JSON', signedCashfreeBody('not json', cashfree().clientSecret, timestampMs)],
+        ['JSON without a type', signedCashfreeBody(JSON.stringify({ data: success() }), cashfree().clientSecret, timestampMs)],
+        ['a success without data.payment.cf_payment_id', signed(t, 'PAYMENT_SUCCESS_WEBHOOK', withoutPaymentId)],
+        ['an order amount with fractional paise', signed(t, 'PAYMENT_SUCCESS_WEBHOOK', inexact)],
+      ];
+    },
     refundReport(payment, refunds) {
       const last = refunds.at(-1);
       if (!last) throw new Error('no refund to report');

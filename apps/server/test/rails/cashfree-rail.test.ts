@@ -5,6 +5,7 @@ import { newId } from '../../src/lib/ids.ts';
 import { createCashfreeRail } from '../../src/modules/rails/cashfree/cashfree-rail.ts';
 import {
   RailError,
+  WebhookPayloadError,
   WebhookSignatureError,
   type RailAdapter,
   type RailChargeRequest,
@@ -426,6 +427,25 @@ describe('Cashfree rail: webhooks', () => {
     return thrown as WebhookSignatureError;
   }
 
+  /** Authentic but not a well-formed event: its own error, never a signature error. */
+  function malformed(run: () => unknown): WebhookPayloadError {
+    let thrown: unknown;
+    try {
+      run();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WebhookPayloadError);
+    expect(thrown).not.toBeInstanceOf(WebhookSignatureError);
+    expect((thrown as Error).message).not.toContain(config.clientSecret);
+    return thrown as WebhookPayloadError;
+  }
+
+  function signedBody(body: string, timestamp = String(now.getTime())) {
+    const signature = createHmac('sha256', config.clientSecret).update(timestamp + body).digest('base64');
+    return { rawBody: Buffer.from(body), headers: { 'x-webhook-signature': signature, 'x-webhook-timestamp': timestamp }, now };
+  }
+
   async function order(): Promise<string> {
     const request = chargeRequest();
     await rail.charge(request, call());
@@ -489,14 +509,14 @@ describe('Cashfree rail: webhooks', () => {
     const paymentId = await order();
     const data = fake.paymentWebhookData(paymentId, 'SUCCESS') as { order: Record<string, unknown> };
     data.order.order_amount = 250.005;
-    rejected(() => deliver('PAYMENT_SUCCESS_WEBHOOK', data));
+    expect(malformed(() => deliver('PAYMENT_SUCCESS_WEBHOOK', data)).message).toContain('exact INR amount');
   });
 
   it('rejects a payment webhook without a payment id', async () => {
     const paymentId = await order();
     const data = fake.paymentWebhookData(paymentId, 'SUCCESS') as { payment: Record<string, unknown> };
     delete data.payment.cf_payment_id;
-    rejected(() => deliver('PAYMENT_SUCCESS_WEBHOOK', data));
+    expect(malformed(() => deliver('PAYMENT_SUCCESS_WEBHOOK', data)).message).toContain('data.payment.cf_payment_id');
   });
 
   it('rejects a signature made with another secret', async () => {
@@ -546,11 +566,26 @@ describe('Cashfree rail: webhooks', () => {
     rejected(() => rail.parseWebhook!({ rawBody: Buffer.from(signed.body), headers: { ...signed.headers, 'x-webhook-timestamp': '1764244800.5' }, now }));
   });
 
-  it('rejects a signed body that is not JSON', () => {
-    const timestamp = String(now.getTime());
-    const body = 'not json';
-    const signature = createHmac('sha256', config.clientSecret).update(timestamp + body).digest('base64');
-    rejected(() => rail.parseWebhook!({ rawBody: Buffer.from(body), headers: { 'x-webhook-signature': signature, 'x-webhook-timestamp': timestamp }, now }));
+  it('answers a signed body that is not JSON, or JSON without a type, as an authentic but malformed payload', () => {
+    malformed(() => rail.parseWebhook!(signedBody('not json')));
+    malformed(() => rail.parseWebhook!(signedBody(JSON.stringify({ data: {}, event_time: now.toISOString() }))));
+    malformed(() => rail.parseWebhook!(signedBody(JSON.stringify({ type: 42, data: {} }))));
+    malformed(() => rail.parseWebhook!(signedBody('[1,2,3]')));
+  });
+
+  it('checks the signature before the payload: a forged malformed body is a signature error', () => {
+    const forged = { ...signedBody('not json'), headers: { 'x-webhook-signature': 'AAAA', 'x-webhook-timestamp': String(now.getTime()) } };
+    rejected(() => rail.parseWebhook!(forged));
+  });
+
+  it('answers a payment webhook in another currency, or with an order amount that is not a number, as malformed', async () => {
+    const paymentId = await order();
+    const inUsd = fake.paymentWebhookData(paymentId, 'FAILED') as { order: Record<string, unknown> };
+    inUsd.order.order_currency = 'USD';
+    malformed(() => deliver('PAYMENT_FAILED_WEBHOOK', inUsd));
+    const textual = fake.paymentWebhookData(paymentId, 'FAILED') as { order: Record<string, unknown> };
+    textual.order.order_amount = { rupees: 250 };
+    malformed(() => deliver('PAYMENT_FAILED_WEBHOOK', textual));
   });
 
   it('ignores an unknown type with a stable event id', () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeRailConfig } from '../../src/config.ts';
-import { RailError, WebhookSignatureError, type RailAdapter, type RailChargeRequest, type RailStatusRequest } from '../../src/modules/rails/rail-adapter.ts';
+import { RailError, WebhookPayloadError, WebhookSignatureError, type RailAdapter, type RailChargeRequest, type RailStatusRequest } from '../../src/modules/rails/rail-adapter.ts';
 import { createStripeRail, STRIPE_API_VERSION } from '../../src/modules/rails/stripe/stripe-rail.ts';
 import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
 
@@ -402,6 +402,25 @@ describe('Stripe rail: webhooks', () => {
       expect(() => parse(future.body, future.headers)).toThrowError(WebhookSignatureError);
       expect(() => parse(future.body, future.headers)).toThrowError(/in the future/);
     }
+  });
+
+  it('answers an authentic body that is not a Stripe event as a malformed payload, not a signature error', () => {
+    for (const body of ['not json', '{"hello":"world"}', '[]', JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: null } }), JSON.stringify({ id: 'evt_1', object: 'v2.core.event', type: 'x' })]) {
+      const { body: raw, headers } = signedWebhook(body, WEBHOOK_SECRET, nowSeconds);
+      let thrown: unknown;
+      try {
+        parse(raw, headers);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, body).toBeInstanceOf(WebhookPayloadError);
+      expect(thrown, body).not.toBeInstanceOf(WebhookSignatureError);
+    }
+  });
+
+  it('checks the signature before the payload: a forged body that is not JSON is a signature error', () => {
+    const { body, headers } = signedWebhook('not json', 'whsec_attacker', nowSeconds);
+    expect(() => parse(body, headers)).toThrowError(WebhookSignatureError);
   });
 
   it('rejects a missing signature header', () => {

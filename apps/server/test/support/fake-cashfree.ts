@@ -426,9 +426,13 @@ export function signedWebhook(
   data: unknown,
   options: { secret: string; timestampMs: number },
 ): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify({ data, event_time: new Date(options.timestampMs).toISOString(), type });
-  const timestamp = String(options.timestampMs);
-  const signature = createHmac('sha256', options.secret).update(timestamp + body).digest('base64');
+  return signedBody(JSON.stringify({ data, event_time: new Date(options.timestampMs).toISOString(), type }), options.secret, options.timestampMs);
+}
+
+/** Any body signed as Cashfree signs its webhooks (for bodies that are not a well-formed event). */
+export function signedBody(body: string, secret: string, timestampMs: number): { body: string; headers: Record<string, string> } {
+  const timestamp = String(timestampMs);
+  const signature = createHmac('sha256', secret).update(timestamp + body).digest('base64');
   return {
     body,
     headers: { 'content-type': 'application/json', 'x-webhook-signature': signature, 'x-webhook-timestamp': timestamp, 'x-webhook-version': API_VERSION },

@@ -168,10 +168,11 @@ export function stripeEvent(type: string, object: object, options: { id?: string
 
 /**
  * Serializes and signs an event with the SDK's own test helper. `timestamp` is in seconds (Stripe's unit);
- * the body is pretty-printed like Stripe's deliveries, so a verifier that re-serializes would fail.
+ * the body is pretty-printed like Stripe's deliveries, so a verifier that re-serializes would fail. A
+ * string is signed as it is (a body that is not an event, or not JSON).
  */
-export function signedWebhook(event: object, secret: string, timestamp?: number): { body: Buffer; headers: Record<string, string> } {
-  const payload = JSON.stringify(event, null, 2);
+export function signedWebhook(event: object | string, secret: string, timestamp?: number): { body: Buffer; headers: Record<string, string> } {
+  const payload = typeof event === 'string' ? event : JSON.stringify(event, null, 2);
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp === undefined ? {} : { timestamp }) });
   return { body: Buffer.from(payload, 'utf8'), headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature } };
 }

@@ -3,7 +3,7 @@ import type { Executor } from '@frameos/db';
 import type { AppContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
-import { WebhookSignatureError, type RailWebhookEvent } from '../rails/rail-adapter.ts';
+import { WebhookPayloadError, WebhookSignatureError, type RailWebhookEvent } from '../rails/rail-adapter.ts';
 import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
 import { lockPayment, lockPaymentByRailReference, type PaymentRow } from '../payments/payments.repo.ts';
 import { applyRefundResult, completeRefund } from '../refunds/refunds.service.ts';
@@ -33,6 +33,7 @@ export async function receiveRailWebhook(app: AppContext, input: WebhookInput): 
     event = adapter.parseWebhook({ rawBody: input.rawBody, headers: input.headers, now });
   } catch (err) {
     if (err instanceof WebhookSignatureError) throw new DomainError('webhook_signature_invalid', err.message);
+    if (err instanceof WebhookPayloadError) throw new DomainError('webhook_payload_invalid', err.message);
     throw err;
   }
   const outcome = await retryingTransaction(app.database.db, (tx) => applyEvent(tx, app, input.rail, event, now));

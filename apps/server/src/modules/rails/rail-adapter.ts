@@ -124,7 +124,10 @@ export interface RailAdapter {
   charge(request: RailChargeRequest, options: RailCallOptions): Promise<RailPaymentResult>;
   status(request: RailStatusRequest, options: RailCallOptions): Promise<RailPaymentResult>;
   refund(request: RailRefundRequest, options: RailCallOptions): Promise<RailRefundResult>;
-  /** Verifies and translates an inbound webhook; throws WebhookSignatureError when it is not authentic. */
+  /**
+   * Verifies and translates an inbound webhook; throws WebhookSignatureError when it is not authentic,
+   * WebhookPayloadError when it is authentic but not a well-formed event.
+   */
   parseWebhook?(input: RailWebhookInput): RailWebhookEvent;
 }
 
@@ -149,7 +152,16 @@ export function toRailError(err: unknown): RailError {
   return err instanceof RailError ? err : new RailError('rail_error', 'unexpected rail failure', true);
 }
 
-/** An inbound webhook whose signature, timestamp or shape is not acceptable. Maps to 400. */
+/** An inbound webhook whose signature or timestamp is not acceptable: it may not come from the rail. Maps to 400 `webhook_signature_invalid`. */
 export class WebhookSignatureError extends Error {
   override name = 'WebhookSignatureError';
+}
+
+/**
+ * An inbound webhook that is authentic (its signature verifies) but whose payload is not a well-formed
+ * event of the rail: not JSON, not an event, or an object the adapter reads with fields of the wrong
+ * shape. Nothing is applied. Maps to 400 `webhook_payload_invalid`.
+ */
+export class WebhookPayloadError extends Error {
+  override name = 'WebhookPayloadError';
 }

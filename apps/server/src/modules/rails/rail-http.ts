@@ -3,6 +3,7 @@
  * credentials out of messages, and reading a body that may not be JSON. One behaviour each, so the
  * rails cannot drift apart on what they accept or what they leak.
  */
+import type { z } from 'zod';
 import { maskCredential } from '@frameos/domain';
 import { WebhookSignatureError, type RailWebhookInput } from './rail-adapter.ts';
 
@@ -47,6 +48,16 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where and why a payload does not match its schema, e.g. `data.payment.cf_payment_id: Invalid input:
+ * expected string, received undefined`. Zod's messages name types, never the values received.
+ */
+export function schemaProblem(error: z.ZodError, root: string): string {
+  const issue = error.issues[0];
+  const path = [root, ...(issue?.path ?? []).map(String)].join('.');
+  return `${path}: ${issue?.message ?? 'invalid'}`;
 }
 
 /** The first line of an error's message, for messages that must stay short (provider SDK errors run long). */

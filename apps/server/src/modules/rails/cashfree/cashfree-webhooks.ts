@@ -3,8 +3,8 @@
  * and the translation of the payment and refund events FrameOS acts on.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { WebhookSignatureError, type RailWebhookEvent, type RailWebhookInput } from '../rail-adapter.ts';
-import { parseJson, singleHeader } from '../rail-http.ts';
+import { WebhookPayloadError, WebhookSignatureError, type RailWebhookEvent, type RailWebhookInput } from '../rail-adapter.ts';
+import { parseJson, schemaProblem, singleHeader } from '../rail-http.ts';
 import { CURRENCY, EnvelopeSchema, PaymentDataSchema, paiseOrNull, RefundDataSchema } from './cashfree-wire.ts';
 
 /** Cashfree's official SDK accepts any timestamp; five minutes bounds how long a captured webhook can be replayed. */
@@ -19,7 +19,8 @@ const PAYMENT_WEBHOOKS: Readonly<Record<string, 'settled' | 'failed'>> = {
 export function parseCashfreeWebhook(input: RailWebhookInput, clientSecret: string): RailWebhookEvent {
   verifyCashfreeSignature(input, clientSecret);
   const envelope = EnvelopeSchema.safeParse(parseJson(input.rawBody.toString('utf8')));
-  if (!envelope.success) throw new WebhookSignatureError('Cashfree webhook body is not a JSON event with a type');
+  // Authentic (the signature verified) but not an event: its own error, so the sender is not told its signature is wrong.
+  if (!envelope.success) throw new WebhookPayloadError('Cashfree webhook rejected: the signed body is not a JSON event with a type');
   const { type, data } = envelope.data;
   const outcome = PAYMENT_WEBHOOKS[type];
   if (outcome) return paymentEvent(type, outcome, data);
@@ -53,12 +54,12 @@ function verifyCashfreeSignature(input: RailWebhookInput, clientSecret: string):
  */
 function paymentEvent(type: string, outcome: 'settled' | 'failed', data: unknown): RailWebhookEvent {
   const parsed = PaymentDataSchema.safeParse(data);
-  if (!parsed.success) throw new WebhookSignatureError(`Cashfree ${type} lacks data.order or data.payment.cf_payment_id`);
+  if (!parsed.success) throw new WebhookPayloadError(`Cashfree ${type} rejected: the payload is malformed at ${schemaProblem(parsed.error, 'data')}`);
   const { order, payment, error_details: error } = parsed.data;
   const eventId = `${type}:${payment.cf_payment_id}`;
   const orderPaise = paiseOrNull(order.order_amount);
   if (orderPaise === null || order.order_currency !== CURRENCY) {
-    throw new WebhookSignatureError(`Cashfree ${type} carries an order amount that is not an exact INR amount`);
+    throw new WebhookPayloadError(`Cashfree ${type} rejected: its order amount is not an exact INR amount`);
   }
   if (outcome === 'settled' && !paidInFull(orderPaise, payment.payment_amount, payment.payment_currency)) {
     // The event carries no amount for the payments service to check, so a success for a different

@@ -5,9 +5,11 @@
  * path by which money is recorded as received.
  */
 import Stripe from 'stripe';
+import { z } from 'zod';
 import type { StripeRailConfig } from '../../../config.ts';
 import {
   RailError,
+  WebhookPayloadError,
   WebhookSignatureError,
   type RailAdapter,
   type RailCallOptions,
@@ -19,7 +21,7 @@ import {
   type RailWebhookEvent,
   type RailWebhookInput,
 } from '../rail-adapter.ts';
-import { credentialRedactor, firstLine, singleHeader } from '../rail-http.ts';
+import { credentialRedactor, firstLine, parseJson, schemaProblem, singleHeader } from '../rail-http.ts';
 
 /**
  * The only place the Stripe API version is pinned. The type annotation makes an SDK upgrade that moves to
@@ -335,16 +337,29 @@ function isTimeout(error: Stripe.errors.StripeConnectionError): boolean {
 function parseWebhook(stripe: Stripe, webhookSecret: string | null, input: RailWebhookInput): RailWebhookEvent {
   if (!webhookSecret) throw new WebhookSignatureError('Stripe webhooks are not accepted: STRIPE_WEBHOOK_SECRET is not configured');
   const header = singleHeader(input.headers, 'stripe-signature', 'Stripe');
-  let event: Stripe.Event;
+  const signature = stripe.webhooks.signature;
+  if (!signature) throw new Error('the Stripe SDK has no webhook signature helper');
   try {
-    // receivedAt (ms) makes the tolerance check use our clock, not the SDK's Date.now().
-    event = stripe.webhooks.constructEvent(input.rawBody, header, webhookSecret, STRIPE_WEBHOOK_TOLERANCE_SECONDS, undefined, input.now.getTime());
+    // The SDK's own check (what constructEvent does before parsing); receivedAt (ms) makes the tolerance
+    // check use our clock, not the SDK's Date.now().
+    signature.verifyHeader(input.rawBody, header, webhookSecret, STRIPE_WEBHOOK_TOLERANCE_SECONDS, undefined, input.now.getTime());
   } catch (error) {
     throw new WebhookSignatureError(`Stripe webhook rejected: ${firstLine(error, 'invalid signature')}`);
   }
   refuseFutureTimestamp(header, input.now);
-  return translateEvent(event);
+  // Authentic from here on: a body that is not an event is a malformed payload, not a bad signature.
+  const envelope = EventEnvelopeSchema.safeParse(parseJson(input.rawBody.toString('utf8')));
+  if (!envelope.success) throw new WebhookPayloadError(`Stripe webhook rejected: the signed body is not a Stripe event (${schemaProblem(envelope.error, 'event')})`);
+  return translateEvent(envelope.data as unknown as Stripe.Event);
 }
+
+/** The envelope every Stripe (v1 snapshot) event has; the object is read per type. */
+const EventEnvelopeSchema = z.object({
+  id: z.string().min(1),
+  object: z.literal('event'),
+  type: z.string().min(1),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
 
 /**
  * The SDK refuses signatures older than the tolerance but accepts any date in the future, so a
@@ -364,9 +379,6 @@ function refuseFutureTimestamp(header: string, now: Date): void {
 }
 
 function translateEvent(event: Stripe.Event): RailWebhookEvent {
-  if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || event.data.object === null) {
-    throw new WebhookSignatureError('Stripe webhook rejected: the body is not a Stripe event');
-  }
   const base = { eventId: event.id, type: event.type };
   switch (event.type) {
     case 'payment_intent.succeeded':
