@@ -24,8 +24,9 @@ function requestHash(request: FastifyRequest): string {
 }
 
 /**
- * Stripe-style idempotency. The claim is taken after validation (a 400 stores nothing), the service
- * stores its response in its own transaction, and any other outcome below 500 is stored here on send.
+ * Stripe-style idempotency. The claim is taken after validation (a 400 stores nothing), a use case
+ * that succeeds stores its answer in its own transaction, an error below 500 is stored here on send,
+ * and after a 5xx the claim is released.
  */
 export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): void {
   app.addHook('preHandler', async (request, reply) => {
@@ -40,7 +41,7 @@ export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): v
     const outcome = await claimIdempotencyKey(appCtx.database.db, scope, key, requestHash(request), appCtx.clock());
     switch (outcome.kind) {
       case 'claimed':
-        request.ctx.idempotency = { scope, key, successStatus: config.successStatus ?? 200, completed: false };
+        request.ctx.idempotency = { scope, key, successStatus: config.successStatus ?? 200 };
         return;
       case 'replay':
         return reply.status(outcome.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.body);
@@ -53,7 +54,8 @@ export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): v
 
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const claim = request.ctx?.idempotency;
-    if (!claim || claim.completed) return payload;
+    // A success was stored by the use case, in the transaction of its effect (request-transaction.ts).
+    if (!claim || reply.statusCode < 400) return payload;
     if (reply.statusCode >= 500) {
       await releaseIdempotencyKey(appCtx.database.db, claim);
     } else {

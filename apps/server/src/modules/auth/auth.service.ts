@@ -3,7 +3,7 @@ import type { Database } from '@frameos/db';
 import { schema } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
 import { findFirstMembership, findUserByEmail, insertApiKey, listApiKeys, revokeApiKey } from './auth.repo.ts';

@@ -3,12 +3,11 @@ import { schema, type Executor } from '@frameos/db';
 
 const { idempotencyKeys } = schema;
 
-/** A request's hold on its key; `completed` flips once the response is stored. */
+/** A request's hold on its key: whose key it is, and the status its successful answer is stored with. */
 export interface IdempotencyClaim {
-  scope: string;
-  key: string;
-  successStatus: number;
-  completed: boolean;
+  readonly scope: string;
+  readonly key: string;
+  readonly successStatus: number;
 }
 
 export type ClaimOutcome =
@@ -53,7 +52,6 @@ export async function completeIdempotencyKey(db: Executor, claim: IdempotencyCla
     .update(idempotencyKeys)
     .set({ state: 'completed', responseStatus: status, responseBody: body })
     .where(and(eq(idempotencyKeys.principalId, claim.scope), eq(idempotencyKeys.key, claim.key), eq(idempotencyKeys.state, 'in_flight')));
-  claim.completed = true;
 }
 
 /** After a server error nothing was stored, so the client may retry with the same key. */

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../../lib/context.ts';
 
 /** The response a hot-path statement stores for the request's Idempotency-Key, in the same statement as the effect. */
 export interface StoredResponse {
@@ -9,14 +9,10 @@ export interface StoredResponse {
   body: string;
 }
 
+/** What the request's statement must store, or null when the request carries no Idempotency-Key. */
 export function storedResponseFor(ctx: RequestContext, response: unknown): StoredResponse | null {
   const claim = ctx.idempotency;
   return claim ? { scope: claim.scope, key: claim.key, status: claim.successStatus, body: JSON.stringify(response) } : null;
-}
-
-/** After the statement committed the response, the generic transaction helper must not store it again. */
-export function markResponseStored(ctx: RequestContext): void {
-  if (ctx.idempotency) ctx.idempotency.completed = true;
 }
 
 /** A data-modifying CTE body that completes the idempotency record (no row when there is none). */

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { rowsOf } from '../../lib/sql-values.ts';
-import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
+import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
 import { schema, type Executor } from '@frameos/db';
 
 const { mandates } = schema;

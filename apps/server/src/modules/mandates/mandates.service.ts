@@ -4,7 +4,7 @@ import { buildMandateClaims, DomainError, evaluatePolicy, requiresApproval, sign
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
 import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts';
@@ -12,7 +12,8 @@ import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
 import { findMandate, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
-import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
+import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
+import { retryingTransaction } from '../../lib/transaction.ts';
 import { assertDecidable, visibleStatus } from './mandate-state.ts';
 import { enqueueEvent } from '../events/events.sql.ts';
 
@@ -49,7 +50,8 @@ function throwViolation(violation: { reason: string; message: string }): never {
 
 export async function createMandate(ctx: RequestContext, input: { intent_id: string; policy_id: string; ttl_seconds?: number | undefined }) {
   assertCanWrite(ctx.principal);
-  return inTransaction(ctx, async (tx) => {
+  // Not inTransaction: the issuing statement stores the answer itself (one round trip fewer).
+  return retryingTransaction(ctx.db, async (tx) => {
     const { intent, riskTier } = await lockIntentForMandate(tx, ctx, input.intent_id);
     if (intent.status !== 'requires_mandate') throw new DomainError('intent_not_mandatable', `The purchase intent is ${intent.status}; it cannot get another mandate.`);
     const policy = await loadPolicy(tx, ctx, input.policy_id);
@@ -100,7 +102,6 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
     };
     const response = mandateDto(row, ctx.now);
     await recordIssuedMandate(tx, row, needsHuman ? 'pending_approval' : 'mandated', storedResponseFor(ctx, response));
-    markResponseStored(ctx);
     // Approvers learn about it right away; the event commits with the mandate.
     if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
     return response;

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
-import { completeIdempotencySql, type StoredResponse } from '../../lib/idempotent-response.ts';
+import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
 import { enqueueEventCtes, type OutboundEvent } from '../events/events.sql.ts';
 import type { TransferKind } from '../ledger/ledger.service.ts';
 

@@ -2,8 +2,8 @@ import { accountShard, assertBalancedPostings, buildTransferPostings, DomainErro
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
-import { markResponseStored, storedResponseFor } from '../../lib/idempotent-response.ts';
+import { retryingTransaction, RetryTransaction } from '../../lib/transaction.ts';
+import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
@@ -28,7 +28,9 @@ export { paymentDto };
  */
 export async function executeMandate(ctx: RequestContext, mandateId: string) {
   assertCanWrite(ctx.principal);
-  const first = await inTransaction(ctx, async (tx) => {
+  // The answer is stored by the settlement statement (ledger rail) or, after the rail call, by the
+  // transaction that records the rail's outcome: the hold alone answers nothing.
+  const first = await retryingTransaction(ctx.db, async (tx) => {
     const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, agentScope(ctx.principal));
     if (!state) return explainUnexecutable(tx, ctx, mandateId);
     const { mandate } = state;
@@ -45,7 +47,7 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
     if (state.wallet.balance < mandate.amount) throw insufficientFunds(state.wallet.balance, mandate.amount, mandate.currency);
     if (state.vendor.rail === 'ledger') return { kind: 'settled' as const, response: await settleOnLedger(tx, ctx, state) };
     return { kind: 'held' as const, attempt: await holdForRail(tx, ctx, state) };
-  }, { storeResponse: (r) => r.kind === 'settled' });
+  });
   if (first.kind === 'settled') return first.response;
   // The hold is committed: call the rail outside any transaction, record its answer in a second one.
   return completeOnRail(ctx, first.attempt);
@@ -104,7 +106,6 @@ async function settleOnLedger(tx: Tx, ctx: RequestContext, state: ExecutionState
   }).catch((err: unknown) => {
     throw ledgerConstraintError(err);
   });
-  markResponseStored(ctx);
   return response;
 }
 
@@ -125,7 +126,7 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
   const balance = await walletBalance(tx, mandate.orgId, mandate.agentAccountId, mandate.currency);
   if (balance === null) throw insufficientFunds(0, mandate.amount, mandate.currency);
   // Everything exists: the policy changed version while we waited for its lock. Start again.
-  throw Object.assign(new Error('execution state changed while locking; retrying'), { code: '40001' });
+  throw new RetryTransaction('the policy version moved while execute waited for its lock');
 }
 
 export async function getPayment(ctx: RequestContext, id: string) {

@@ -2,7 +2,7 @@ import { accountShard, DomainError } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toRailError, type RailError, type RailPaymentResult } from '../rails/rail-adapter.ts';
 import type { ResilientRail } from '../rails/resilient-rail.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';

@@ -2,7 +2,7 @@ import { DomainError, PolicyRulesSchema, type PolicyRules } from '@frameos/domai
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';

@@ -1,6 +1,6 @@
 import { DomainError } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { listRailAccounts, upsertRailAccount, type RailAccountRow } from './rail-accounts.repo.ts';
 import { RAIL_ACCOUNT_SCHEMAS, type RailWithAccount } from './rail-accounts.schemas.ts';

@@ -2,7 +2,8 @@ import { accountShard, DomainError, resolveRefundAmount } from '@frameos/domain'
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction, storeAnswer } from '../idempotency/request-transaction.ts';
+import { retryingTransaction } from '../../lib/transaction.ts';
 import { assertAdmin, canSeeAgentAccount } from '../auth/principal.ts';
 import { toRailError, type RailRefundResult } from '../rails/rail-adapter.ts';
 import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
@@ -31,7 +32,7 @@ export function refundDto(row: RefundRow) {
   };
 }
 
-type Started = { kind: 'done'; refund: RefundRow } | { kind: 'at_rail'; refund: RefundRow; payment: PaymentRow };
+type Started = { kind: 'done'; answer: ReturnType<typeof refundDto> } | { kind: 'at_rail'; refund: RefundRow; payment: PaymentRow };
 
 /**
  * Refunds a settled payment, fully or in part. The amount is reserved on the payment under its row
@@ -42,7 +43,8 @@ type Started = { kind: 'done'; refund: RefundRow } | { kind: 'at_rail'; refund: 
  */
 export async function createRefund(ctx: RequestContext, paymentId: string, input: { amount?: number | undefined; reason: string }) {
   assertAdmin(ctx.principal);
-  const started: Started = await inTransaction(ctx, async (tx) => {
+  // A ledger refund answers in this transaction; one at an external rail answers after the rail call.
+  const started: Started = await retryingTransaction(ctx.db, async (tx) => {
     const payment = await lockPayment(tx, paymentId);
     if (!payment || payment.orgId !== ctx.principal.orgId || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) {
       throw new DomainError('not_found', `Payment ${paymentId} not found`);
@@ -56,11 +58,15 @@ export async function createRefund(ctx: RequestContext, paymentId: string, input
       status: 'pending', railReference: null, transferId: null, failureCode: null, failureMessage: null, createdAt: ctx.now, completedAt: null,
     };
     await insertRefund(tx, refund);
-    if (payment.rail === 'ledger') return { kind: 'done', refund: await completeRefund(tx, ctx.app, refund, null, ctx.now) };
+    if (payment.rail === 'ledger') {
+      const answer = refundDto(await completeRefund(tx, ctx.app, refund, null, ctx.now));
+      await storeAnswer(tx, ctx, answer);
+      return { kind: 'done', answer };
+    }
     if (!ctx.app.rails.adapter(payment.rail)) throw new DomainError('rail_not_configured', `The ${payment.rail} rail is not configured on this server`);
     return { kind: 'at_rail', refund, payment };
-  }, { storeResponse: (s) => s.kind === 'done' });
-  if (started.kind === 'done') return refundDto(started.refund);
+  });
+  if (started.kind === 'done') return started.answer;
 
   const result = await refundAtRail(ctx, started.payment, started.refund);
   return inTransaction(ctx, async (tx) => refundDto(await applyRefundResult(tx, ctx.app, started.refund.id, result, ctx.now)));

@@ -2,7 +2,7 @@ import { DomainError } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin, assertCanReadOrg } from '../auth/principal.ts';

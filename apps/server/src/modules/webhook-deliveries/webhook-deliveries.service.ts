@@ -1,6 +1,6 @@
 import { DomainError } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { findWebhookEndpoint } from '../webhook-endpoints/webhook-endpoints.repo.ts';
 import { findDelivery, listAttempts, listDeliveries, replayDelivery, type DeliveryAttemptRow, type DeliveryRow } from './webhook-deliveries.repo.ts';

@@ -1,7 +1,7 @@
 import { DomainError, generateWebhookSecret } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { inTransaction } from '../../lib/transaction.ts';
+import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { assertDeliverableUrl } from './delivery-target.ts';
