@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    // Builds the migrated database once per run; every test database is a copy (docs/testing.md).
+    globalSetup: ['apps/server/test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     coverage: {
