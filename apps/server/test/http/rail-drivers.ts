@@ -267,6 +267,9 @@ export function stripeDriver(): StripeDriver {
         ['a body that is not JSON', signedBody('not json')],
         ['JSON that is not an event', signedBody({ hello: 'world' })],
         ['an event without its object', signedBody({ ...succeeded, data: { object: null } })],
+        ['a payment_intent.succeeded whose PaymentIntent has no id', signedBody({ ...succeeded, data: { object: { ...succeeded.data.object, id: undefined } } })],
+        ['a payment_intent.succeeded whose metadata.payment_id is not a string', signedBody({ ...succeeded, data: { object: { ...succeeded.data.object, metadata: { payment_id: 42 } } } })],
+        ['a charge.refunded with a fractional amount_refunded', signedBody(stripeEvent('charge.refunded', { id: 'ch_x', object: 'charge', amount_refunded: 1.5, currency: 'usd', payment_intent: intentOf(payment).id, metadata: {} }))],
       ];
     },
     refundReport: (payment) => event(stripe().eventFor('charge.refunded', intentOf(payment).id)),

@@ -21,6 +21,7 @@ import {
   mandateFor,
   payableBalance,
   paymentSnapshot,
+  railEventsOf,
   railPayer,
   receiptEventsOf,
   receiptsOf,
@@ -196,6 +197,34 @@ describe('Stripe rail: payments, webhooks and refunds', () => {
       expect(await paymentSnapshot(t, payer, executed.body.payment_id)).toEqual(before);
       expect(await walletBalance(t, payer)).toBe(wallet);
       expect(await listRefunds(t, payer, executed.body.payment_id)).toEqual([]);
+      await expectLedgerInvariants(t);
+    });
+
+    it('refuses a charge.refunded whose amount_refunded is not a whole, non-negative, safe number of cents: 400 webhook_payload_invalid, nothing refunded', async () => {
+      const payer = await stripePayer(t);
+      const paid = await settledStripePayment(t, payer, 5_000);
+      // Someone refunds 700 from the Stripe dashboard; the forged variants of its event carry other amounts.
+      await callStripe('/v1/refunds', { payment_intent: paid.rail_reference, amount: '700' });
+      const event = stripe.eventFor('charge.refunded', paid.rail_reference);
+      const before = await paymentSnapshot(t, payer, paid.payment_id);
+      const wallet = await walletBalance(t, payer);
+
+      for (const [i, amountRefunded] of [1.5, '2500', 1e308, -700, null].entries()) {
+        const variant = { ...event, id: `${event.id}_${i}`, data: { object: { ...event.data.object, amount_refunded: amountRefunded } } };
+        const res = await sendStripe(t, variant);
+        expect({ amountRefunded, status: res.status }, res.text).toEqual({ amountRefunded, status: 400 });
+        expectError(res, 400, 'webhook_payload_invalid');
+        expect(res.body.error.message).toContain('amount_refunded');
+      }
+      expect(await paymentSnapshot(t, payer, paid.payment_id)).toEqual(before);
+      expect(await walletBalance(t, payer)).toBe(wallet);
+      expect((await railEventsOf(t, paid.payment_id)).map((e) => e.type)).toEqual(['payment_intent.succeeded']);
+
+      // The real event still applies: exactly the 700 refunded at Stripe.
+      expect((await sendStripe(t, event)).body).toEqual({ received: true, outcome: 'applied' });
+      expect(await walletBalance(t, payer)).toBe(wallet + 700);
+      expect(await getPayment(t, payer, paid.payment_id)).toMatchObject({ refunded_amount: 700 });
+      await expectChainValid(t, payer);
       await expectLedgerInvariants(t);
     });
 

@@ -418,6 +418,54 @@ describe('Stripe rail: webhooks', () => {
     }
   });
 
+  function malformed(event: object): WebhookPayloadError {
+    const { body, headers } = signed(event);
+    let thrown: unknown;
+    try {
+      parse(body, headers);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown, JSON.stringify(event)).toBeInstanceOf(WebhookPayloadError);
+    return thrown as WebhookPayloadError;
+  }
+
+  it.each([
+    ['a fraction', 1.5],
+    ['a string', '2500'],
+    ['beyond a safe integer', 1e308],
+    ['negative', -1],
+    ['missing', undefined],
+  ])('answers charge.refunded with amount_refunded %s as a malformed payload (never a 500, never a refund)', (_label, amountRefunded) => {
+    const charge = { id: 'ch_x', object: 'charge', amount: 2500, amount_refunded: amountRefunded, currency: 'usd', payment_intent: 'pi_x', metadata: { payment_id: 'pay_x' } };
+    expect(malformed(stripeEvent('charge.refunded', charge)).message).toContain('amount_refunded');
+  });
+
+  it('answers PaymentIntent and charge objects of the wrong shape as malformed payloads', () => {
+    const intent = { id: 'pi_x', object: 'payment_intent', status: 'succeeded', metadata: { payment_id: 'pay_x' }, last_payment_error: null, cancellation_reason: null };
+    malformed(stripeEvent('payment_intent.succeeded', { ...intent, id: undefined }));
+    malformed(stripeEvent('payment_intent.succeeded', { ...intent, id: 42 }));
+    malformed(stripeEvent('payment_intent.succeeded', { ...intent, object: 'charge' }));
+    malformed(stripeEvent('payment_intent.succeeded', { ...intent, metadata: { payment_id: 42 } }));
+    malformed(stripeEvent('payment_intent.payment_failed', { ...intent, status: 'requires_payment_method', last_payment_error: { code: 404, message: 'x' } }));
+    malformed(stripeEvent('payment_intent.canceled', { ...intent, status: 'canceled', cancellation_reason: 7 }));
+    const charge = { id: 'ch_x', object: 'charge', amount_refunded: 100, currency: 'usd', payment_intent: 'pi_x', metadata: {} };
+    malformed(stripeEvent('charge.refunded', { ...charge, payment_intent: 12 }));
+    malformed(stripeEvent('charge.refunded', { ...charge, currency: undefined }));
+    malformed(stripeEvent('charge.refunded', { ...charge, object: 'refund' }));
+    // Types FrameOS does not act on are not read, so their objects are not checked.
+    const ignored = signed(stripeEvent('customer.created', { id: 42 }));
+    expect(parse(ignored.body, ignored.headers)).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('reads an expanded payment_intent on a charge, and ignores a charge without one', () => {
+    const charge = { id: 'ch_x', object: 'charge', amount_refunded: 700, currency: 'usd', payment_intent: { id: 'pi_exp', object: 'payment_intent' }, metadata: { payment_id: 'pay_x' } };
+    const expanded = signed(stripeEvent('charge.refunded', charge));
+    expect(parse(expanded.body, expanded.headers)).toMatchObject({ kind: 'refund', reference: 'pi_exp', paymentId: 'pay_x', amountRefunded: 700 });
+    const orphan = signed(stripeEvent('charge.refunded', { ...charge, payment_intent: null }));
+    expect(parse(orphan.body, orphan.headers)).toMatchObject({ kind: 'ignored' });
+  });
+
   it('checks the signature before the payload: a forged body that is not JSON is a signature error', () => {
     const { body, headers } = signedWebhook('not json', 'whsec_attacker', nowSeconds);
     expect(() => parse(body, headers)).toThrowError(WebhookSignatureError);

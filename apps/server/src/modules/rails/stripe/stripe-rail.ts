@@ -2,15 +2,13 @@
  * The Stripe rail: an org pays a vendor by charging the org's saved customer + payment method off-session
  * with a PaymentIntent. A Stripe payment stays `pending` after `charge` even when Stripe answers
  * `succeeded`; the `payment_intent.succeeded` webhook (or a status poll) settles it, so there is exactly one
- * path by which money is recorded as received.
+ * path by which money is recorded as received. Inbound webhooks: stripe-webhooks.ts; the event objects they
+ * carry: stripe-events.ts.
  */
 import Stripe from 'stripe';
-import { z } from 'zod';
 import type { StripeRailConfig } from '../../../config.ts';
 import {
   RailError,
-  WebhookPayloadError,
-  WebhookSignatureError,
   type RailAdapter,
   type RailCallOptions,
   type RailChargeRequest,
@@ -18,19 +16,16 @@ import {
   type RailRefundRequest,
   type RailRefundResult,
   type RailStatusRequest,
-  type RailWebhookEvent,
-  type RailWebhookInput,
 } from '../rail-adapter.ts';
-import { credentialRedactor, firstLine, parseJson, schemaProblem, singleHeader } from '../rail-http.ts';
+import { credentialRedactor } from '../rail-http.ts';
+import { intentFailure } from './stripe-events.ts';
+import { parseStripeWebhook } from './stripe-webhooks.ts';
 
 /**
  * The only place the Stripe API version is pinned. The type annotation makes an SDK upgrade that moves to
  * another version a compile error here, so the version and the SDK's types cannot drift apart silently.
  */
 export const STRIPE_API_VERSION: typeof Stripe.API_VERSION = '2026-10-28.endive';
-
-/** Stripe's own default; older signatures are replays or badly delayed deliveries, and we refuse ones dated further ahead too. */
-export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** Backstop for the SDK's socket timeout; the caller's AbortSignal normally fires first. */
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,7 +53,7 @@ export function createStripeRail(config: StripeRailConfig, options: StripeRailOp
     charge: (request, callOptions) => charge(stripe, redact, request, callOptions),
     status: (request, callOptions) => status(stripe, redact, request, callOptions),
     refund: (request, callOptions) => refund(stripe, redact, request, callOptions),
-    parseWebhook: (input) => parseWebhook(stripe, config.webhookSecret, input),
+    parseWebhook: (input) => parseStripeWebhook(stripe, config.webhookSecret, input),
   };
 }
 
@@ -178,9 +173,8 @@ function chargeResult(intent: Stripe.PaymentIntent): RailPaymentResult {
 }
 
 function failedIntent(intent: Stripe.PaymentIntent): RailPaymentResult {
-  const error = intent.last_payment_error;
-  const code = error?.decline_code ?? error?.code ?? intent.cancellation_reason ?? intent.status;
-  return { outcome: 'failed', reference: intent.id, code, message: error?.message ?? `PaymentIntent is ${intent.status}` };
+  const failure = intentFailure(intent);
+  return { outcome: 'failed', reference: intent.id, code: failure.code ?? intent.status, message: failure.message ?? `PaymentIntent is ${intent.status}` };
 }
 
 /** A card error is a decline: Stripe charged nothing. Every other error is "no answer" for the caller. */
@@ -329,90 +323,4 @@ function toRailError(error: unknown, redact: Redact): RailError {
 function isTimeout(error: Stripe.errors.StripeConnectionError): boolean {
   const detail = error.detail;
   return typeof detail === 'object' && detail !== null && 'code' in detail && detail.code === 'ETIMEDOUT';
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// webhooks
-
-function parseWebhook(stripe: Stripe, webhookSecret: string | null, input: RailWebhookInput): RailWebhookEvent {
-  if (!webhookSecret) throw new WebhookSignatureError('Stripe webhooks are not accepted: STRIPE_WEBHOOK_SECRET is not configured');
-  const header = singleHeader(input.headers, 'stripe-signature', 'Stripe');
-  const signature = stripe.webhooks.signature;
-  if (!signature) throw new Error('the Stripe SDK has no webhook signature helper');
-  try {
-    // The SDK's own check (what constructEvent does before parsing); receivedAt (ms) makes the tolerance
-    // check use our clock, not the SDK's Date.now().
-    signature.verifyHeader(input.rawBody, header, webhookSecret, STRIPE_WEBHOOK_TOLERANCE_SECONDS, undefined, input.now.getTime());
-  } catch (error) {
-    throw new WebhookSignatureError(`Stripe webhook rejected: ${firstLine(error, 'invalid signature')}`);
-  }
-  refuseFutureTimestamp(header, input.now);
-  // Authentic from here on: a body that is not an event is a malformed payload, not a bad signature.
-  const envelope = EventEnvelopeSchema.safeParse(parseJson(input.rawBody.toString('utf8')));
-  if (!envelope.success) throw new WebhookPayloadError(`Stripe webhook rejected: the signed body is not a Stripe event (${schemaProblem(envelope.error, 'event')})`);
-  return translateEvent(envelope.data as unknown as Stripe.Event);
-}
-
-/** The envelope every Stripe (v1 snapshot) event has; the object is read per type. */
-const EventEnvelopeSchema = z.object({
-  id: z.string().min(1),
-  object: z.literal('event'),
-  type: z.string().min(1),
-  data: z.object({ object: z.record(z.string(), z.unknown()) }),
-});
-
-/**
- * The SDK refuses signatures older than the tolerance but accepts any date in the future, so a
- * signature made ahead of time (or by a badly skewed clock) would stay usable indefinitely. The
- * timestamp is read the way the SDK reads it (the last `t=`), so it is the one the signature covers.
- */
-function refuseFutureTimestamp(header: string, now: Date): void {
-  let timestamp = Number.NaN;
-  for (const item of header.split(',')) {
-    const [key, value] = item.split('=');
-    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
-  }
-  if (!Number.isSafeInteger(timestamp)) throw new WebhookSignatureError('Stripe webhook rejected: the stripe-signature header has no timestamp');
-  if (timestamp - Math.floor(now.getTime() / 1000) > STRIPE_WEBHOOK_TOLERANCE_SECONDS) {
-    throw new WebhookSignatureError(`Stripe webhook rejected: its timestamp is more than ${STRIPE_WEBHOOK_TOLERANCE_SECONDS} s in the future`);
-  }
-}
-
-function translateEvent(event: Stripe.Event): RailWebhookEvent {
-  const base = { eventId: event.id, type: event.type };
-  switch (event.type) {
-    case 'payment_intent.succeeded':
-      return { kind: 'payment', ...base, paymentId: paymentIdOf(event.data.object.metadata), reference: event.data.object.id, outcome: 'settled' };
-    case 'payment_intent.payment_failed':
-    case 'payment_intent.canceled':
-      return paymentFailedEvent(base, event.data.object);
-    case 'charge.refunded':
-      return chargeRefundedEvent(base, event.data.object);
-    default:
-      return { kind: 'ignored', ...base };
-  }
-}
-
-function paymentFailedEvent(base: { eventId: string; type: string }, intent: Stripe.PaymentIntent): RailWebhookEvent {
-  const failed = failedIntent(intent);
-  return {
-    kind: 'payment',
-    ...base,
-    paymentId: paymentIdOf(intent.metadata),
-    reference: intent.id,
-    outcome: 'failed',
-    ...(failed.outcome === 'failed' ? { failureCode: failed.code, failureMessage: failed.message } : {}),
-  };
-}
-
-function chargeRefundedEvent(base: { eventId: string; type: string }, charge: Stripe.Charge): RailWebhookEvent {
-  const reference = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-  // A charge without a PaymentIntent was not made by this rail.
-  if (!reference) return { kind: 'ignored', ...base };
-  return { kind: 'refund', ...base, paymentId: paymentIdOf(charge.metadata), reference, amountRefunded: charge.amount_refunded };
-}
-
-function paymentIdOf(metadata: Stripe.Metadata | null | undefined): string | null {
-  const value = metadata?.payment_id;
-  return typeof value === 'string' && value !== '' ? value : null;
 }
