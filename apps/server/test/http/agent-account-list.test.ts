@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { setupAgent, signupOrg, type OrgFixture } from '../support/fixtures.ts';
 
 describe('listing agent accounts', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
   });
-  afterAll(async () => t.close());
 
   it('shows each account with its own wallet balances per currency, across pages', async () => {
     const rich = await setupAgent(t, org, { balance: 5_000 });

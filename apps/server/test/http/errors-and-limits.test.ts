@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
 describe('errors and limits', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let agent: AgentFixture;
 
@@ -12,11 +12,9 @@ describe('errors and limits', () => {
   const valid = { vendor: 'acme_api', amount: 100, currency: 'INR' };
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
   });
-  afterAll(async () => t.close());
 
   describe('malformed bodies', () => {
     it('answers 400 invalid_json for a body that is not JSON', async () => {
@@ -114,11 +112,7 @@ describe('errors and limits', () => {
 });
 
 describe('CORS with ALLOWED_ORIGINS', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { ALLOWED_ORIGINS: 'https://app.example' } });
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp({ env: { ALLOWED_ORIGINS: 'https://app.example' } });
 
   const preflight = (origin: string) =>
     t.request('OPTIONS', '/purchase-intents', { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' } });
@@ -147,11 +141,7 @@ describe('CORS with ALLOWED_ORIGINS', () => {
 });
 
 describe('rate limit answers', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
 
   it('answers the 4th request in a minute with 429 rate_limited as a JSON error with Retry-After', async () => {
     const org = await signupOrg(t);

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { signupOrg, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 
 describe('health', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
   });
-  afterAll(async () => t.close());
 
   it('answers /healthz 200 {"status":"healthy"} and /readyz 200 while the database answers', async () => {
     const health = await t.request('GET', '/healthz');

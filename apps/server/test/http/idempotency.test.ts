@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import { claimIdempotencyKey } from '../../src/modules/idempotency/idempotency.repo.ts';
-import { startTestApp, testClock, type TestApp, type TestClock } from '../support/test-app.ts';
+import { useTestApp, testClock } from '../support/test-app.ts';
 import { agentKeyId, createIntent, loginToken, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectPolicyViolation } from '../support/assertions.ts';
 
@@ -10,20 +10,17 @@ const HOUR = 3_600_000;
 const intentBody = (amount = 1_000) => ({ vendor: 'acme_api', amount, currency: 'INR' });
 
 describe('idempotency', () => {
-  let t: TestApp;
-  let clock: TestClock;
+  const clock = testClock(new Date('2025-06-02T06:00:00Z'));
+  const t = useTestApp({ clock });
   let org: OrgFixture;
   let agent: AgentFixture;
 
   const intentCount = async () => (await t.request('GET', '/purchase-intents?limit=100', { token: org.orgKey })).body.data.length as number;
 
   beforeAll(async () => {
-    clock = testClock(new Date('2025-06-02T06:00:00Z'));
-    t = await startTestApp({ clock });
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
   });
-  afterAll(async () => t.close());
 
   describe('the Idempotency-Key header', () => {
     it.each([

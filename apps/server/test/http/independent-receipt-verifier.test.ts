@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   fetchReceiptChain,
   receiptHash,
@@ -13,7 +13,7 @@ import {
   type Jwks,
   type Receipt,
 } from '../../../../examples/verify-receipts.mjs';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp, type TestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/verify-receipts.mjs', import.meta.url));
@@ -56,14 +56,13 @@ async function runExample(args: string[]): Promise<{ code: number; stdout: strin
 }
 
 describe('an independent receipt verifier (examples/verify-receipts.mjs)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let agent: AgentFixture;
   let receipts: Receipt[];
   let jwks: Jwks;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
     const other = await setupAgent(t, org);
@@ -71,7 +70,6 @@ describe('an independent receipt verifier (examples/verify-receipts.mjs)', () =>
     await pay(t, other, 500);
     ({ receipts, jwks } = await fetchReceiptChain({ baseUrl: 'http://frameos.test', token: org.orgKey, agentAccountId: agent.agentId, fetchFn: fetchVia(t) }));
   });
-  afterAll(async () => t.close());
 
   const tampered = (edit: (copy: Receipt[]) => void): Receipt[] => {
     const copy = structuredClone(receipts);

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { schema } from '@frameos/db';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 import { runIntegrityCheck } from '../../src/modules/integrity/integrity.service.ts';
 
 describe('the daily receipt-chain integrity check', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let other: OrgFixture;
   let agent: AgentFixture;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     other = await signupOrg(t, 'Other');
     agent = await setupAgent(t, org);
@@ -23,7 +22,6 @@ describe('the daily receipt-chain integrity check', () => {
       expect((await t.request('POST', '/execute', { token: agent.agentKey, body: { mandate_id: mandate.body.id } })).status).toBe(200);
     }
   });
-  afterAll(async () => t.close());
 
   it('says not_run before the first check', async () => {
     const res = await t.request('GET', '/admin/integrity', { token: org.orgKey });

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { generateSigningSeed, signingKeyFromSeed } from '@frameos/domain';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, useTestApp, type TestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg } from '../support/fixtures.ts';
 
 describe('signing key rotation', () => {
-  let before: TestApp;
-  let after: TestApp;
   const oldSeed = generateSigningSeed();
   const newSeed = generateSigningSeed();
-
-  beforeAll(async () => {
-    before = await startTestApp({ env: { MANDATE_SIGN_KEY: oldSeed } });
-  });
-  afterAll(async () => {
-    await after?.close();
-    await before.close();
-  });
+  const before = useTestApp({ env: { MANDATE_SIGN_KEY: oldSeed } });
+  let after: TestApp | undefined;
+  afterAll(async () => after?.close());
 
   it('keeps mandates signed with the old key verifiable and executable after a restart with a new key', async () => {
     const org = await signupOrg(before);

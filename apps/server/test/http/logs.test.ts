@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationStream } from 'pino';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, loginToken, setupAgent, signupOrg } from '../support/fixtures.ts';
 import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
 import { execute, mandateFor, railPayer } from '../support/rail-test-kit.ts';
 
 describe('logs', () => {
-  let t: TestApp;
   const lines: string[] = [];
   const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
-
-  beforeAll(async () => {
-    // The most verbose level: redaction must hold whatever the level.
-    t = await startTestApp({ env: { LOG_LEVEL: 'trace' }, log: capture });
-  });
-  afterAll(async () => t.close());
+  // The most verbose level: redaction must hold whatever the level.
+  const t = useTestApp({ env: { LOG_LEVEL: 'trace' }, log: capture });
 
   it('never contain API keys, passwords, session tokens or stack traces', async () => {
     const org = await signupOrg(t);
@@ -62,21 +57,18 @@ describe('logs', () => {
 describe('logs around payment rails', () => {
   const WEBHOOK_SECRET = 'whsec_logsTestSecretValueNeverLogged';
   let fake: FakeStripe;
-  let t: TestApp;
   const lines: string[] = [];
   const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
 
   beforeAll(async () => {
     fake = await startFakeStripe();
-    t = await startTestApp({
-      env: { LOG_LEVEL: 'trace', STRIPE_SECRET_KEY: fake.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: fake.url, RAIL_MAX_ATTEMPTS: '2', RAIL_RETRY_BASE_MS: '1' },
-      log: capture,
-    });
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  afterAll(async () => fake.stop());
+  // Registered after the fake's hooks: starts once the fake listens, closes before it stops.
+  const t = useTestApp(() => ({
+    env: { LOG_LEVEL: 'trace', STRIPE_SECRET_KEY: fake.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: fake.url, RAIL_MAX_ATTEMPTS: '2', RAIL_RETRY_BASE_MS: '1' },
+    log: capture,
+  }));
 
   it('never contain the rail secret key, the webhook secret or webhook signatures, but do log each webhook outcome', async () => {
     const payer = await railPayer(t, { rail: 'stripe', currency: 'USD', account: { customer: 'cus_Logs1', payment_method: 'pm_card_visa' } });

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, testClock, type TestApp, type TestClock } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, testClock } from '../support/test-app.ts';
 import { createIntent, issueMandate, loginToken, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
 describe('mandates', () => {
-  let t: TestApp;
-  let clock: TestClock;
+  // A whole second, so expires_at is exactly issued_at + ttl_seconds.
+  const clock = testClock(new Date('2025-02-03T08:00:00.000Z'));
+  const t = useTestApp({ clock });
   let org: OrgFixture;
   let human: string;
 
@@ -16,13 +17,9 @@ describe('mandates', () => {
   const balanceOf = async (agent: AgentFixture) => (await t.request('GET', `/agent-accounts/${agent.agentId}`, { token: agent.agentKey })).body.wallet.balances;
 
   beforeAll(async () => {
-    // A whole second, so expires_at is exactly issued_at + ttl_seconds.
-    clock = testClock(new Date('2025-02-03T08:00:00.000Z'));
-    t = await startTestApp({ clock });
     org = await signupOrg(t);
     human = await loginToken(t, org.email, org.password);
   });
-  afterAll(async () => t.close());
 
   describe('approval', () => {
     it('asks a human for amounts at or above the approval threshold, not below it', async () => {

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, loginToken, setupAgent, signupOrg, type OrgFixture } from '../support/fixtures.ts';
 
 const PASSWORD = 'a long enough password';
 
 describe('members and roles', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let ownerToken: string;
   const tokens: Record<'admin' | 'member' | 'viewer', string> = { admin: '', member: '', viewer: '' };
   const ids: Record<'admin' | 'member' | 'viewer', string> = { admin: '', member: '', viewer: '' };
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     ownerToken = await loginToken(t, org.email, org.password);
     for (const role of ['admin', 'member', 'viewer'] as const) {
@@ -24,7 +23,6 @@ describe('members and roles', () => {
       tokens[role] = await loginToken(t, email, PASSWORD);
     }
   });
-  afterAll(async () => t.close());
 
   it('lists the owner and the three members with their roles', async () => {
     const res = await t.request('GET', '/members', { token: tokens.viewer });

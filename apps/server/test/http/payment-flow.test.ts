@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { receiptHash } from '@frameos/domain';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp } from '../support/test-app.ts';
 import { setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 
 describe('the end-to-end payment flow', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let agent: AgentFixture;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org, { balance: 100_000 });
   });
-  afterAll(async () => t.close());
 
   it('takes an intent through a signed mandate to one settled payment with a verifiable receipt', async () => {
     const intent = await t.request('POST', '/purchase-intents', {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, testClock, type TestApp, type TestClock } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, testClock } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
 describe('policies', () => {
-  let t: TestApp;
-  let clock: TestClock;
+  const clock = testClock(new Date('2025-05-05T10:00:00.000Z'));
+  const t = useTestApp({ clock });
   let org: OrgFixture;
   let agent: AgentFixture;
 
@@ -15,12 +15,9 @@ describe('policies', () => {
   const get = async (id: string) => (await t.request('GET', `/policies/${id}`, { token: org.orgKey })).body;
 
   beforeAll(async () => {
-    clock = testClock(new Date('2025-05-05T10:00:00.000Z'));
-    t = await startTestApp({ clock });
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
   });
-  afterAll(async () => t.close());
 
   describe('creating', () => {
     it('answers 201 with version 1 and every rule, and GET returns the same policy', async () => {

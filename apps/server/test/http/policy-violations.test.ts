@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, testClock, type TestApp, type TestClock } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, testClock } from '../support/test-app.ts';
 import { createIntent, issueMandate, setupAgent, signupOrg, type AgentFixture, type AgentSetup, type OrgFixture } from '../support/fixtures.ts';
 import { expectPolicyViolation } from '../support/assertions.ts';
 
@@ -9,8 +9,8 @@ const OFFICE_HOURS_IST = { start: '09:00', end: '18:00', timezone: 'Asia/Kolkata
 const WEDNESDAY_NOON_IST = new Date('2025-01-15T06:30:00Z');
 
 describe('policy violations: 403 policy_violation with a reason', () => {
-  let t: TestApp;
-  let clock: TestClock;
+  const clock = testClock(WEDNESDAY_NOON_IST);
+  const t = useTestApp({ clock });
   let org: OrgFixture;
 
   const agentWith = (setup: AgentSetup) => setupAgent(t, org, setup);
@@ -26,13 +26,10 @@ describe('policy violations: 403 policy_violation with a reason', () => {
   };
 
   beforeAll(async () => {
-    clock = testClock(WEDNESDAY_NOON_IST);
-    t = await startTestApp({ clock });
     org = await signupOrg(t);
     const other = await t.request('POST', '/vendors', { token: org.orgKey, body: { vendor_id: 'other_vendor', name: 'Other', rail: 'ledger' } });
     expect(other.status).toBe(201);
   });
-  afterAll(async () => t.close());
 
   describe('vendor_not_allowed', () => {
     it('refuses a mandate for a vendor off the allowlist, and the intent can still get a mandate later', async () => {

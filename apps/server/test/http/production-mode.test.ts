@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { signupOrg } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 
 describe('production mode', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { NODE_ENV: 'production' } });
-  });
-  afterAll(async () => t.close());
+  const t = useTestApp({ env: { NODE_ENV: 'production' } });
 
   it('refuses test-mode wallet top-ups with 403 top_ups_disabled and moves no money', async () => {
     const org = await signupOrg(t);

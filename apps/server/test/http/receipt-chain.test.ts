@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { schema } from '@frameos/db';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { verifyAllChains } from '../../src/modules/receipts/receipts.service.ts';
 
 describe('receipt chains', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let agent: AgentFixture;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
     for (const amount of [100, 200, 300, 400]) {
@@ -20,7 +19,6 @@ describe('receipt chains', () => {
       expect(res.status).toBe(200);
     }
   });
-  afterAll(async () => t.close());
 
   it('pages through the chain in seq order with after_seq', async () => {
     const first = await t.request('GET', `/receipts?agent_account_id=${agent.agentId}&limit=3`, { token: org.orgKey });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, loginToken, memberSession, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 
 describe('roles', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let agent: AgentFixture;
   let owner: string;
@@ -33,7 +33,6 @@ describe('roles', () => {
   ];
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org, { policy: { approval_threshold: 30_000 } });
     owner = await loginToken(t, org.email, org.password);
@@ -41,7 +40,6 @@ describe('roles', () => {
     member = await memberSession(t, org, 'member');
     viewer = await memberSession(t, org, 'viewer');
   });
-  afterAll(async () => t.close());
 
   describe('an agent key', () => {
     it('answers 403 forbidden for every org administration call, and changes nothing', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoData, type DemoCredentials } from '../../src/seed/demo-seed.ts';
-import { startTestApp, testClock, type TestApp } from '../support/test-app.ts';
+import { testClock, useTestApp } from '../support/test-app.ts';
 import { expectError } from '../support/assertions.ts';
 import { expectLedgerInvariants, transferKinds } from '../support/rail-test-kit.ts';
 
@@ -18,8 +18,13 @@ interface Listed {
 }
 
 describe('the demo seed', () => {
-  let t: TestApp;
   let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'frameos-seed-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  // Registered after the data dir's hooks: starts once it exists, closes before it is removed.
+  const t = useTestApp(() => ({ env: { FRAMEOS_DATA_DIR: dataDir }, clock: testClock(new Date('2025-04-02T06:00:00Z')) }));
   let demo: DemoCredentials;
 
   const list = async (path: string): Promise<Listed[]> => {
@@ -38,15 +43,9 @@ describe('the demo seed', () => {
   const agentOfTier = (tier: string) => demo.agents.find((a) => a.risk_tier === tier)!;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'frameos-seed-'));
-    t = await startTestApp({ env: { FRAMEOS_DATA_DIR: dataDir }, clock: testClock(new Date('2025-04-02T06:00:00Z')) });
     const seeded = await ensureDemoData(t.appCtx);
     if (!('org_api_key' in seeded)) throw new Error(`expected fresh demo credentials, got ${JSON.stringify(seeded)}`);
     demo = seeded;
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('returns working demo credentials: the login, the org key and one key per agent', async () => {

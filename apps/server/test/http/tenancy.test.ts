@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, type TestApp } from '../support/test-app.ts';
 import { agentKeyId, createIntent, issueMandate, loginToken, settledPayment, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
@@ -22,7 +22,7 @@ async function leaveFootprint(t: TestApp, agent: AgentFixture): Promise<Footprin
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((item) => item.id);
 
 describe('tenancy: another organization’s ids answer 404', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let orgA: OrgFixture;
   let orgB: OrgFixture;
   let agentA: AgentFixture;
@@ -31,7 +31,6 @@ describe('tenancy: another organization’s ids answer 404', () => {
   let sessionB: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     orgA = await signupOrg(t, 'Org A');
     orgB = await signupOrg(t, 'Org B');
     agentA = await setupAgent(t, orgA, { policy: { approval_threshold: 30_000 } });
@@ -41,7 +40,6 @@ describe('tenancy: another organization’s ids answer 404', () => {
     expect(vendor.status).toBe(201);
     sessionB = await loginToken(t, orgB.email, orgB.password);
   });
-  afterAll(async () => t.close());
 
   const reads: [string, () => string][] = [
     ['agent account', () => `/agent-accounts/${agentA.agentId}`],
@@ -137,21 +135,19 @@ describe('tenancy: another organization’s ids answer 404', () => {
 });
 
 describe('tenancy: an agent key sees only its own agent account', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
   let one: AgentFixture;
   let two: AgentFixture;
   let twos: Footprint;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     one = await setupAgent(t, org, { policy: { approval_threshold: 30_000 } });
     two = await setupAgent(t, org, { policy: { approval_threshold: 30_000 } });
     await leaveFootprint(t, one);
     twos = await leaveFootprint(t, two);
   });
-  afterAll(async () => t.close());
 
   it.each([
     ['agent account', () => `/agent-accounts/${two.agentId}`],

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { setupAgent, signupOrg, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
 describe('webhook endpoints', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let org: OrgFixture;
 
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
   });
-  afterAll(async () => t.close());
 
   const create = (body: unknown, token = org.orgKey) => t.request('POST', '/webhook-endpoints', { token, body });
 
@@ -60,14 +58,12 @@ describe('webhook endpoints', () => {
 });
 
 describe('webhook endpoints in production mode (SSRF guard)', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { NODE_ENV: 'production' } });
   let org: OrgFixture;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { NODE_ENV: 'production' } });
     org = await signupOrg(t);
   });
-  afterAll(async () => t.close());
 
   it.each([
     'https://127.0.0.1/h',

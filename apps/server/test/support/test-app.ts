@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningSeed } from '@frameos/domain';
 import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createAppContext } from '../../src/lib/bootstrap.ts';
@@ -102,5 +103,46 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       await testDb.drop();
     },
+  };
+}
+
+/**
+ * One app for the tests of the enclosing describe block (or file): registers a beforeAll that starts
+ * it and an afterAll that closes it, and returns a handle to use inside hooks and tests. `options`
+ * may be a function, called in the beforeAll, when they depend on something an earlier beforeAll
+ * sets up (a fake rail's URL). Hooks run in the order they are registered and afterAll hooks in
+ * reverse (vitest's `sequence.hooks: 'stack'`), so a beforeAll declared after this line can use the
+ * app, and an afterAll declared after it runs while the app is still open.
+ *
+ *   const t = useTestApp({ env: { NODE_ENV: 'production' } });
+ *   beforeAll(async () => { org = await signupOrg(t); });
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestApp {
+  let current: TestApp | undefined;
+  const started = (): TestApp => {
+    if (!current) throw new Error('useTestApp: the app is started in beforeAll and closed in afterAll; use it inside hooks and tests');
+    return current;
+  };
+  const close = async () => {
+    const app = current;
+    current = undefined;
+    await app?.close();
+  };
+  beforeAll(async () => {
+    current = await startTestApp(typeof options === 'function' ? options() : options);
+  });
+  afterAll(close);
+  return {
+    get app() {
+      return started().app;
+    },
+    get appCtx() {
+      return started().appCtx;
+    },
+    get clock() {
+      return started().clock;
+    },
+    request: (method, url, opts) => started().request(method, url, opts),
+    close,
   };
 }
