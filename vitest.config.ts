@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,13 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     // Builds the migrated database once per run; every test database is a copy (docs/testing.md).
     globalSetup: ['apps/server/test/support/global-setup.ts'],
+    reporters: ['default', './apps/server/test/support/timing-reporter.ts'],
+    // vitest's default is one worker fewer than the cores: a single worker on the 2-core CI machine.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // Test files of one worker share its module cache instead of importing the server again per
+    // file (~2 s each). Every file starts its own apps on its own databases; nothing in the server
+    // keeps state at module level that a test reads (docs/testing.md lists what to watch).
+    isolate: false,
     // beforeAll hooks in the order they are registered, afterAll in reverse: useTestApp relies on it.
     sequence: { hooks: 'stack' },
     testTimeout: 30_000,
