@@ -37,11 +37,10 @@ const EnvSchema = z.object({
   STRIPE_API_BASE_URL: z.string().url().optional(),
   CASHFREE_CLIENT_ID: z.string().optional(),
   CASHFREE_CLIENT_SECRET: z.string().optional(),
-  CASHFREE_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
+  CASHFREE_ENV: z.enum(['sandbox', 'production']).optional(),
   CASHFREE_API_BASE_URL: z.string().url().optional(),
   X402_WALLET_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key').optional(),
   X402_NETWORK: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9-]+$/, 'must be a CAIP-2 network id such as eip155:8453').optional(),
-  X402_FACILITATOR_URL: z.string().url().optional(),
   X402_RPC_URL: z.string().url().optional(),
 });
 
@@ -73,7 +72,7 @@ export interface Config {
   metricsToken: string | null;
   /** How often the worker asks each rail about payments still pending. */
   reconciliationIntervalMs: number;
-  /** Operator-level rail settings; a rail whose settings are missing is null (not configured). */
+  /** Operator-level rail settings; a rail none of whose settings are set is null (not configured). */
   rails: RailsConfig;
 }
 
@@ -99,9 +98,10 @@ export const DEFAULT_RESILIENCE: ResilienceOptions = {
   breakerHalfOpenAfterMs: 30_000,
 };
 
-export interface StripeRailConfig { secretKey: string; webhookSecret: string | null; apiBaseUrl: string | null }
+export interface StripeRailConfig { secretKey: string; webhookSecret: string; apiBaseUrl: string | null }
 export interface CashfreeRailConfig { clientId: string; clientSecret: string; env: 'sandbox' | 'production'; apiBaseUrl: string }
-export interface X402RailConfig { walletPrivateKey: `0x${string}`; network: string; facilitatorUrl: string | null; rpcUrl: string | null }
+/** No facilitator URL: in x402 v2 the payer never talks to a facilitator, the vendor's resource server does. */
+export interface X402RailConfig { walletPrivateKey: `0x${string}`; network: string; rpcUrl: string | null }
 export interface RailsConfig {
   stripe: StripeRailConfig | null;
   cashfree: CashfreeRailConfig | null;
@@ -110,17 +110,48 @@ export interface RailsConfig {
 
 const CASHFREE_BASE_URLS = { sandbox: 'https://sandbox.cashfree.com/pg', production: 'https://api.cashfree.com/pg' } as const;
 
-function railsConfig(e: z.infer<typeof EnvSchema>): RailsConfig {
+type Env = z.infer<typeof EnvSchema>;
+type RailVariable = keyof Env & `${'STRIPE' | 'CASHFREE' | 'X402'}_${string}`;
+
+/**
+ * Each rail's variables (docs/rails.md). A rail none of whose variables is set is off; once any is set,
+ * every `required` one must be too, or start-up stops naming what is missing: a half-configured rail is
+ * an operator's mistake, not a rail to leave silently off (or, for Stripe, silently without webhooks).
+ */
+export const RAIL_VARIABLES = {
+  stripe: { label: 'Stripe', required: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], optional: ['STRIPE_API_BASE_URL'] },
+  cashfree: { label: 'Cashfree', required: ['CASHFREE_CLIENT_ID', 'CASHFREE_CLIENT_SECRET'], optional: ['CASHFREE_ENV', 'CASHFREE_API_BASE_URL'] },
+  x402: { label: 'x402', required: ['X402_WALLET_PRIVATE_KEY', 'X402_NETWORK'], optional: ['X402_RPC_URL'] },
+} as const satisfies Record<keyof RailsConfig, { label: string; required: readonly RailVariable[]; optional: readonly RailVariable[] }>;
+
+/** An empty value counts as unset, as in a `.env` line `NAME=`. */
+const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+/** Which rails to configure; throws naming the missing variables of every rail that is only partly set. */
+function configuredRails(e: Env): Record<keyof RailsConfig, boolean> {
+  const problems: string[] = [];
+  const configured = {} as Record<keyof RailsConfig, boolean>;
+  for (const [rail, { label, required, optional }] of Object.entries(RAIL_VARIABLES) as Array<[keyof RailsConfig, (typeof RAIL_VARIABLES)[keyof RailsConfig]]>) {
+    const present = [...required, ...optional].filter((name) => isSet(e[name]));
+    const missing = required.filter((name) => !isSet(e[name]));
+    configured[rail] = present.length > 0;
+    if (present.length > 0 && missing.length > 0) {
+      problems.push(`The ${label} rail is half-configured (${present.join(', ')} set): ${missing.map((name) => `${name} is missing`).join(', ')}. Set ${required.join(' and ')}, or none of them.`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join(' '));
+  return configured;
+}
+
+function railsConfig(e: Env): RailsConfig {
+  const on = configuredRails(e);
+  const cashfreeEnv = e.CASHFREE_ENV ?? 'sandbox';
   return {
-    stripe: e.STRIPE_SECRET_KEY
-      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET || null, apiBaseUrl: e.STRIPE_API_BASE_URL ?? null }
+    stripe: on.stripe ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBaseUrl: e.STRIPE_API_BASE_URL ?? null } : null,
+    cashfree: on.cashfree
+      ? { clientId: e.CASHFREE_CLIENT_ID!, clientSecret: e.CASHFREE_CLIENT_SECRET!, env: cashfreeEnv, apiBaseUrl: e.CASHFREE_API_BASE_URL ?? CASHFREE_BASE_URLS[cashfreeEnv] }
       : null,
-    cashfree: e.CASHFREE_CLIENT_ID && e.CASHFREE_CLIENT_SECRET
-      ? { clientId: e.CASHFREE_CLIENT_ID, clientSecret: e.CASHFREE_CLIENT_SECRET, env: e.CASHFREE_ENV, apiBaseUrl: e.CASHFREE_API_BASE_URL ?? CASHFREE_BASE_URLS[e.CASHFREE_ENV] }
-      : null,
-    x402: e.X402_WALLET_PRIVATE_KEY && e.X402_NETWORK
-      ? { walletPrivateKey: e.X402_WALLET_PRIVATE_KEY as `0x${string}`, network: e.X402_NETWORK, facilitatorUrl: e.X402_FACILITATOR_URL ?? null, rpcUrl: e.X402_RPC_URL ?? null }
-      : null,
+    x402: on.x402 ? { walletPrivateKey: e.X402_WALLET_PRIVATE_KEY as `0x${string}`, network: e.X402_NETWORK!, rpcUrl: e.X402_RPC_URL ?? null } : null,
   };
 }
 

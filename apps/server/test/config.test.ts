@@ -75,15 +75,52 @@ describe('rail settings', () => {
     expect(loadConfig(base).rails).toEqual({ stripe: null, cashfree: null, x402: null });
   });
 
-  it('configures a rail only when its required settings are all present', () => {
-    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x' }).rails.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: null, apiBaseUrl: null });
-    expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id' }).rails.cashfree).toBeNull();
+  it('configures a rail when its required settings are all present, with its optional ones defaulted', () => {
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).rails.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'whsec_x', apiBaseUrl: null });
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE_URL: 'http://127.0.0.1:12111' }).rails.stripe?.apiBaseUrl).toBe('http://127.0.0.1:12111');
     expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's' }).rails.cashfree).toEqual({
       clientId: 'id', clientSecret: 's', env: 'sandbox', apiBaseUrl: 'https://sandbox.cashfree.com/pg',
     });
     expect(loadConfig({ ...base, CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's', CASHFREE_ENV: 'production' }).rails.cashfree?.apiBaseUrl).toBe('https://api.cashfree.com/pg');
-    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}` }).rails.x402).toBeNull();
-    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}`, X402_NETWORK: 'eip155:8453' }).rails.x402).toMatchObject({ network: 'eip155:8453', facilitatorUrl: null });
+    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}`, X402_NETWORK: 'eip155:8453' }).rails.x402).toEqual({ walletPrivateKey: `0x${'1'.repeat(64)}`, network: 'eip155:8453', rpcUrl: null });
+    expect(loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}`, X402_NETWORK: 'eip155:8453', X402_RPC_URL: 'https://rpc.example' }).rails.x402?.rpcUrl).toBe('https://rpc.example');
+  });
+
+  it.each([
+    [{ CASHFREE_CLIENT_ID: 'id' }, ['CASHFREE_CLIENT_SECRET']],
+    [{ CASHFREE_CLIENT_SECRET: 'cfsk_secret_value' }, ['CASHFREE_CLIENT_ID']],
+    [{ CASHFREE_ENV: 'production' }, ['CASHFREE_CLIENT_ID', 'CASHFREE_CLIENT_SECRET']],
+    [{ CASHFREE_API_BASE_URL: 'http://127.0.0.1:9/pg' }, ['CASHFREE_CLIENT_ID', 'CASHFREE_CLIENT_SECRET']],
+    [{ STRIPE_SECRET_KEY: 'sk_test_secretValue123' }, ['STRIPE_WEBHOOK_SECRET']],
+    [{ STRIPE_WEBHOOK_SECRET: 'whsec_secretValue123' }, ['STRIPE_SECRET_KEY']],
+    [{ STRIPE_API_BASE_URL: 'http://127.0.0.1:12111' }, ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']],
+    [{ X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}` }, ['X402_NETWORK']],
+    [{ X402_NETWORK: 'eip155:8453' }, ['X402_WALLET_PRIVATE_KEY']],
+    [{ X402_RPC_URL: 'https://rpc.example' }, ['X402_WALLET_PRIVATE_KEY', 'X402_NETWORK']],
+  ])('stops start-up on a half-configured rail (%o), naming what is missing and never a value', (settings: Record<string, string>, missing: string[]) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ...base, ...settings });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as Error).message;
+    for (const name of missing) expect(message).toContain(`${name} is missing`);
+    for (const value of Object.values(settings)) expect(message).not.toContain(value);
+    expect(message).toMatch(/or none of them/);
+  });
+
+  it('names every half-configured rail at once, and counts an empty value as unset', () => {
+    expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x', CASHFREE_CLIENT_ID: 'id' })).toThrowError(/Stripe.*STRIPE_WEBHOOK_SECRET is missing.*Cashfree.*CASHFREE_CLIENT_SECRET is missing/s);
+    expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: '' })).toThrowError(/STRIPE_WEBHOOK_SECRET is missing/);
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: '', CASHFREE_CLIENT_ID: '' }).rails).toEqual({ stripe: null, cashfree: null, x402: null });
+  });
+
+  it('no longer reads X402_FACILITATOR_URL: in x402 v2 the vendor, not the payer, talks to the facilitator', () => {
+    const x402 = loadConfig({ ...base, X402_WALLET_PRIVATE_KEY: `0x${'1'.repeat(64)}`, X402_NETWORK: 'eip155:8453', X402_FACILITATOR_URL: 'https://facilitator.example' }).rails.x402;
+    expect(x402).toEqual({ walletPrivateKey: `0x${'1'.repeat(64)}`, network: 'eip155:8453', rpcUrl: null });
+    expect(loadConfig({ ...base, X402_FACILITATOR_URL: 'https://facilitator.example' }).rails.x402).toBeNull();
   });
 
   it('refuses a malformed setting naming the variable, never echoing its value', () => {

@@ -151,7 +151,7 @@ describe('GET /metrics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { STRIPE_SECRET_KEY: STRIPE_KEY } });
+    t = await startTestApp({ env: { STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: 'whsec_test' } });
   });
   afterAll(async () => t.close());
 

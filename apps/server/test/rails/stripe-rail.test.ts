@@ -484,8 +484,8 @@ describe('Stripe rail: webhooks', () => {
     expect(parse(body, { 'Stripe-Signature': signature })).toMatchObject({ kind: 'ignored' });
   });
 
-  it('rejects every webhook when no webhook secret is configured', () => {
-    const unconfigured = createStripeRail(config({ webhookSecret: null }));
+  it('rejects every webhook when the webhook secret is empty (loadConfig never allows it; the adapter does not rely on that)', () => {
+    const unconfigured = createStripeRail(config({ webhookSecret: '' }));
     const { body, headers } = signed(stripeEvent('customer.created', { id: 'cus_x' }));
     expect(() => unconfigured.parseWebhook?.({ rawBody: body, headers, now })).toThrowError(/STRIPE_WEBHOOK_SECRET/);
   });

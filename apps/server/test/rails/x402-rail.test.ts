@@ -51,7 +51,7 @@ beforeAll(async () => {
   harness = await startX402Harness();
   recorder = new RecordingFetch();
   rail = createX402Rail(
-    { walletPrivateKey: harness.payerPrivateKey, network: harness.network, facilitatorUrl: harness.facilitatorUrl, rpcUrl: harness.rpcUrl },
+    { walletPrivateKey: harness.payerPrivateKey, network: harness.network, rpcUrl: harness.rpcUrl },
     { fetch: recorder.fetch },
   );
 }, 120_000);
@@ -211,7 +211,7 @@ describe('x402 rail against a local chain, facilitator and vendor', () => {
   it('without an RPC URL, a re-sent authorization the facilitator saw used leaves the payment pending, not failed', async () => {
     const blindRecorder = new RecordingFetch();
     const blind = createX402Rail(
-      { walletPrivateKey: harness.payerPrivateKey, network: harness.network, facilitatorUrl: null, rpcUrl: null },
+      { walletPrivateKey: harness.payerPrivateKey, network: harness.network, rpcUrl: null },
       { fetch: blindRecorder.fetch },
     );
     const before = await balances();
@@ -309,7 +309,7 @@ describe('x402 rail against a local chain, facilitator and vendor', () => {
   });
 
   it('without an RPC URL, status cannot tell', async () => {
-    const blind = createX402Rail({ walletPrivateKey: harness.payerPrivateKey, network: harness.network, facilitatorUrl: null, rpcUrl: null });
+    const blind = createX402Rail({ walletPrivateKey: harness.payerPrivateKey, network: harness.network, rpcUrl: null });
     const details = { payer: harness.payerAddress as Address, asset: harness.tokenAddress, nonce: `0x${randomBytes(32).toString('hex')}` };
     const result = await blind.status({ paymentId: 'pay_y', reference: null, amount: 1, currency: 'USD', details }, options);
     expect(result.outcome).toBe('unknown');

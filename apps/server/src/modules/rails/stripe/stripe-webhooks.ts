@@ -13,7 +13,7 @@ import { ChargeObjectSchema, EventEnvelopeSchema, intentFailure, PaymentIntentOb
 /** Stripe's own default; older signatures are replays or badly delayed deliveries, and we refuse ones dated further ahead too. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
-export function parseStripeWebhook(stripe: Stripe, webhookSecret: string | null, input: RailWebhookInput): RailWebhookEvent {
+export function parseStripeWebhook(stripe: Stripe, webhookSecret: string, input: RailWebhookInput): RailWebhookEvent {
   if (!webhookSecret) throw new WebhookSignatureError('Stripe webhooks are not accepted: STRIPE_WEBHOOK_SECRET is not configured');
   const header = singleHeader(input.headers, 'stripe-signature', 'Stripe');
   const signature = stripe.webhooks.signature;
