@@ -1,4 +1,12 @@
-export { DomainError, DOMAIN_ERROR_CODES, type DomainErrorCode } from './errors.ts';
+export { DomainError, invalidField, invalidFieldFromIssues, notFound } from './errors.ts';
+export {
+  ERROR_CODES,
+  INTERNAL_ERROR_CODES,
+  isPublicErrorCode,
+  type ErrorCode,
+  type InternalErrorCode,
+  type PublicErrorCode,
+} from './error-codes.ts';
 export { ID_PREFIXES, hasIdPrefix, type IdKind } from './ids.ts';
 
 export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './money/currencies.ts';

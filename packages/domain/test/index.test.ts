@@ -6,7 +6,12 @@ describe('the package entry point', () => {
     expect(Object.keys(domain).sort()).toEqual(
       [
         'DomainError',
-        'DOMAIN_ERROR_CODES',
+        'invalidField',
+        'invalidFieldFromIssues',
+        'notFound',
+        'ERROR_CODES',
+        'INTERNAL_ERROR_CODES',
+        'isPublicErrorCode',
         'ID_PREFIXES',
         'hasIdPrefix',
         'CURRENCY_CODES',

@@ -1,18 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError } from '@frameos/domain';
-import { ERROR_CODES, isErrorCode, type ErrorCode } from '../error-codes.ts';
+import { DomainError, ERROR_CODES, isPublicErrorCode, type PublicErrorCode } from '@frameos/domain';
 import { causeChain } from '../../lib/pg-errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; request_id: string } & Record<string, unknown>;
 }
 
-export function errorBody(request: FastifyRequest, code: ErrorCode, message?: string, extra: Record<string, unknown> = {}): ErrorBody {
+export function errorBody(request: FastifyRequest, code: PublicErrorCode, message?: string, extra: Record<string, unknown> = {}): ErrorBody {
   return { error: { code, message: message ?? ERROR_CODES[code].message, ...extra, request_id: request.id } };
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message?: string, extra?: Record<string, unknown>) {
+export function sendError(request: FastifyRequest, reply: FastifyReply, code: PublicErrorCode, message?: string, extra?: Record<string, unknown>) {
   return reply.status(ERROR_CODES[code].status).send(errorBody(request, code, message, extra));
 }
 
@@ -30,9 +29,10 @@ function isDatabaseUnavailable(err: unknown): boolean {
 
 /** Maps a thrown value to {status, body}; the one place where errors become HTTP. */
 export function mapError(request: FastifyRequest, err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof DomainError && isErrorCode(err.code)) {
+  if (err instanceof DomainError && isPublicErrorCode(err.code)) {
     return { status: ERROR_CODES[err.code].status, body: errorBody(request, err.code, err.message, err.details) };
   }
+  // An internal code (a broken invariant) falls through to 500 internal_error; its code is logged.
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0];
     const field = [err.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean)].join('.');

@@ -1,4 +1,4 @@
-import { DomainError, type RiskTier } from '@frameos/domain';
+import { DomainError, notFound, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -26,7 +26,7 @@ function toDto(row: AgentAccountRow, balances: { currency: string; balance: numb
 /** Loads an agent account the caller may see: another org's (or, for an agent key, another agent's) is a 404. */
 export async function getVisibleAgentAccount(db: Executor, ctx: RequestContext, id: string): Promise<AgentAccountRow> {
   const row = canSeeAgentAccount(ctx.principal, id) ? await findAgentAccount(db, ctx.principal.orgId, id) : null;
-  if (!row) throw new DomainError('not_found', `Agent account ${id} not found`);
+  if (!row) throw notFound('Agent account', id);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, type RiskTier } from '@frameos/domain';
+import { invalidField, notFound, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -40,10 +40,10 @@ export async function createIntent(ctx: RequestContext, input: CreateIntentInput
   assertCanWrite(ctx.principal);
   const scope = agentScope(ctx.principal);
   if (scope && input.agent_account_id && input.agent_account_id !== scope) {
-    throw new DomainError('validation_error', 'body.agent_account_id: an agent key can only create intents for its own agent account', { field: 'body.agent_account_id' });
+    throw invalidField('body.agent_account_id', 'an agent key can only create intents for its own agent account');
   }
   const agentAccountId = scope ?? input.agent_account_id;
-  if (!agentAccountId) throw new DomainError('validation_error', 'body.agent_account_id: required unless an agent key makes the request', { field: 'body.agent_account_id' });
+  if (!agentAccountId) throw invalidField('body.agent_account_id', 'required unless an agent key makes the request');
   const row: IntentRow = {
     id: newId('intent'),
     orgId: ctx.principal.orgId,
@@ -69,14 +69,14 @@ export async function createIntent(ctx: RequestContext, input: CreateIntentInput
 /** Loads an intent the caller may see, optionally locking it for a state change. */
 export async function loadIntent(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<IntentRow> {
   const row = await findIntent(db, ctx.principal.orgId, id, forUpdate);
-  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw notFound('Purchase intent', id);
   return row;
 }
 
 /** Locks an intent the caller may see, with the risk tier of the agent account that made it. */
 export async function lockIntentForMandate(db: Executor, ctx: RequestContext, id: string): Promise<{ intent: IntentRow; riskTier: RiskTier }> {
   const found = await findIntentWithRiskTier(db, ctx.principal.orgId, id);
-  if (!found || !canSeeAgentAccount(ctx.principal, found.intent.agentAccountId)) throw new DomainError('not_found', `Purchase intent ${id} not found`);
+  if (!found || !canSeeAgentAccount(ctx.principal, found.intent.agentAccountId)) throw notFound('Purchase intent', id);
   return found;
 }
 

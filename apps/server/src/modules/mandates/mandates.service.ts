@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { buildMandateClaims, DomainError, evaluatePolicy, requiresApproval, signMandate, verifyMandate } from '@frameos/domain';
+import { buildMandateClaims, DomainError, evaluatePolicy, invalidField, notFound, requiresApproval, signMandate, verifyMandate } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -56,7 +56,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
     if (intent.status !== 'requires_mandate') throw new DomainError('intent_not_mandatable', `The purchase intent is ${intent.status}; it cannot get another mandate.`);
     const policy = await loadPolicy(tx, ctx, input.policy_id);
     if (policy.row.agentAccountId !== intent.agentAccountId) {
-      throw new DomainError('validation_error', 'body.policy_id: the policy belongs to another agent account', { field: 'body.policy_id' });
+      throw invalidField('body.policy_id', 'the policy belongs to another agent account');
     }
     const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
     const verdict = evaluatePolicy(policy.rules, { vendor: intent.vendor, amount: intent.amount, currency: intent.currency, at: ctx.now, ip: ctx.ip, spentToday });
@@ -110,7 +110,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
 
 export async function loadMandate(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<MandateRow> {
   const row = await findMandate(db, ctx.principal.orgId, id, forUpdate);
-  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Mandate ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw notFound('Mandate', id);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@frameos/domain';
+import { DomainError, notFound } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -50,7 +50,7 @@ export async function changeMemberRole(ctx: RequestContext, userId: string, role
   assertHumanAdmin(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const member = await findMember(tx, ctx.principal.orgId, userId, true);
-    if (!member) throw new DomainError('not_found', `Member ${userId} not found`);
+    if (!member) throw notFound('Member', userId);
     assertMayGrant(ctx.principal, role);
     if (member.role === 'owner') {
       assertMayGrant(ctx.principal, 'owner');
@@ -65,7 +65,7 @@ export async function removeMember(ctx: RequestContext, userId: string) {
   assertHumanAdmin(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const member = await findMember(tx, ctx.principal.orgId, userId, true);
-    if (!member) throw new DomainError('not_found', `Member ${userId} not found`);
+    if (!member) throw notFound('Member', userId);
     if (member.role === 'owner') {
       assertMayGrant(ctx.principal, 'owner');
       await assertNotLastOwner(tx, ctx.principal.orgId, userId);

@@ -1,4 +1,5 @@
-import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, type PolicyRules } from '@frameos/domain';
+import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, notFound, type PolicyRules } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -109,10 +110,6 @@ async function settleOnLedger(tx: Tx, ctx: RequestContext, state: ExecutionState
   return response;
 }
 
-export function railNotConfigured(rail: string): DomainError {
-  return new DomainError('rail_not_configured', `The ${rail} rail is not configured on this server`);
-}
-
 function insufficientFunds(balance: number, amount: number, currency: string): DomainError {
   return new DomainError('insufficient_funds', `The wallet holds ${balance} ${currency} minor units; the payment needs ${amount}.`);
 }
@@ -131,7 +128,7 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
 
 export async function getPayment(ctx: RequestContext, id: string) {
   const row = await findPayment(ctx.db, ctx.principal.orgId, id);
-  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Payment ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw notFound('Payment', id);
   return paymentDto(row);
 }
 

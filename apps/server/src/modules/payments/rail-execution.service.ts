@@ -1,4 +1,5 @@
 import { accountShard, DomainError } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -32,7 +33,7 @@ export interface RailAttempt {
 export async function holdForRail(tx: Tx, ctx: RequestContext, state: ExecutionState): Promise<RailAttempt> {
   const { mandate, vendor } = state;
   const adapter = ctx.app.rails.adapter(vendor.rail);
-  if (!adapter) throw new DomainError('rail_not_configured', `The ${vendor.rail} rail is not configured on this server`);
+  if (!adapter) throw railNotConfigured(vendor.rail);
   if (adapter.currencies.length > 0 && !adapter.currencies.includes(mandate.currency)) {
     throw new DomainError('invalid_currency', `The ${vendor.rail} rail moves ${adapter.currencies.join(', ')} only; this mandate is in ${mandate.currency}.`);
   }

@@ -1,4 +1,4 @@
-import { DomainError, PolicyRulesSchema, type PolicyRules } from '@frameos/domain';
+import { invalidFieldFromIssues, notFound, type PolicyRules, PolicyRulesSchema } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -42,7 +42,7 @@ function rulesOf(input: PolicyRules): PolicyRules {
 /** Loads the policy's current version; with forUpdate the policy row is locked, serialising spend checks on it. */
 export async function loadPolicy(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<LoadedPolicy> {
   const found = forUpdate ? await lockPolicyWithRules(db, ctx.principal.orgId, id) : await findPolicyWithRules(db, ctx.principal.orgId, id);
-  if (!found || !canSeeAgentAccount(ctx.principal, found.policy.agentAccountId)) throw new DomainError('not_found', `Policy ${id} not found`);
+  if (!found || !canSeeAgentAccount(ctx.principal, found.policy.agentAccountId)) throw notFound('Policy', id);
   return { row: found.policy, rules: found.rules as unknown as PolicyRules };
 }
 
@@ -63,11 +63,7 @@ export async function updatePolicy(ctx: RequestContext, id: string, changes: Par
     const current = await loadPolicy(tx, ctx, id, true);
     const { name, ...ruleChanges } = changes;
     const parsed = PolicyRulesSchema.safeParse({ ...current.rules, ...ruleChanges });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') ?? '';
-      throw new DomainError('validation_error', `body.${field}: ${issue?.message}`, { field: `body.${field}` });
-    }
+    if (!parsed.success) throw invalidFieldFromIssues('body', parsed.error.issues);
     const version = current.row.currentVersion + 1;
     await insertPolicyVersion(tx, id, version, name ?? current.row.name, { ...rulesOf(parsed.data) }, ctx.now);
     return policyDto(await loadPolicy(tx, ctx, id));

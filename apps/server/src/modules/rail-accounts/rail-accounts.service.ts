@@ -1,4 +1,5 @@
-import { DomainError } from '@frameos/domain';
+import { invalidFieldFromIssues } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { RequestContext } from '../../lib/context.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
@@ -12,13 +13,9 @@ function railAccountDto(row: RailAccountRow) {
 /** Saves the org's account at a rail. The body's shape depends on the rail, so it is checked here. */
 export async function saveRailAccount(ctx: RequestContext, rail: RailWithAccount, body: unknown) {
   assertAdmin(ctx.principal);
-  if (!ctx.app.rails.isConfigured(rail)) throw new DomainError('rail_not_configured', `The ${rail} rail is not configured on this server`);
+  if (!ctx.app.rails.isConfigured(rail)) throw railNotConfigured(rail);
   const parsed = RAIL_ACCOUNT_SCHEMAS[rail].safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = ['body', ...issue.path.map(String)].join('.');
-    throw new DomainError('validation_error', `${field}: ${issue.message}`, { field });
-  }
+  if (!parsed.success) throw invalidFieldFromIssues('body', parsed.error.issues);
   const settings = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const row: RailAccountRow = { orgId: ctx.principal.orgId, rail, settings, updatedAt: ctx.now };
   return inTransaction(ctx, async (tx) => {

@@ -1,4 +1,5 @@
 import { DomainError } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
 import type { AppContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -26,7 +27,7 @@ export interface WebhookInput {
  */
 export async function receiveRailWebhook(app: AppContext, input: WebhookInput): Promise<{ outcome: WebhookOutcome; eventId: string; type: string }> {
   const adapter = app.rails.adapter(input.rail);
-  if (!adapter?.parseWebhook) throw new DomainError('rail_not_configured', `The ${input.rail} rail is not configured on this server`);
+  if (!adapter?.parseWebhook) throw railNotConfigured(input.rail);
   const now = app.clock();
   let event: RailWebhookEvent;
   try {

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { DomainError, GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptChain, verifyReceiptSignature, type ChainReceipt } from '@frameos/domain';
+import { type ChainReceipt, GENESIS_HASH, notFound, receiptHash, signReceiptHash, verifyReceiptChain, verifyReceiptSignature } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -88,7 +88,7 @@ export function receiptDto(row: Pick<ReceiptRow, 'body' | 'hash' | 'signature'>)
 
 export async function getReceipt(ctx: RequestContext, id: string) {
   const row = await findReceipt(ctx.db, ctx.principal.orgId, id);
-  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw new DomainError('not_found', `Receipt ${id} not found`);
+  if (!row || !canSeeAgentAccount(ctx.principal, row.agentAccountId)) throw notFound('Receipt', id);
   return receiptDto(row);
 }
 
@@ -147,7 +147,7 @@ async function verifyAgainstHead(db: Executor, keys: JWK[], chain: ChainHead) {
 export async function verifyReceiptsOf(ctx: RequestContext, agentAccountId: string) {
   await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
   const chain = await findChain(ctx.db, ctx.principal.orgId, agentAccountId);
-  if (!chain) throw new DomainError('not_found', `Agent account ${agentAccountId} not found`);
+  if (!chain) throw notFound('Agent account', agentAccountId);
   return { agent_account_id: agentAccountId, ...(await verifyAgainstHead(ctx.db, await publicSigningKeys(ctx.app), chain)) };
 }
 

@@ -1,4 +1,5 @@
-import { accountShard, DomainError, resolveRefundAmount } from '@frameos/domain';
+import { accountShard, DomainError, notFound, resolveRefundAmount } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -47,7 +48,7 @@ export async function createRefund(ctx: RequestContext, paymentId: string, input
   const started: Started = await retryingTransaction(ctx.db, async (tx) => {
     const payment = await lockPayment(tx, paymentId);
     if (!payment || payment.orgId !== ctx.principal.orgId || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) {
-      throw new DomainError('not_found', `Payment ${paymentId} not found`);
+      throw notFound('Payment', paymentId);
     }
     if (payment.status !== 'settled') throw new DomainError('payment_not_refundable', `Payment ${paymentId} is ${payment.status}; only a settled payment can be refunded`);
     if (!ctx.app.rails.canRefund(payment.rail)) throw new DomainError('refund_not_supported', `Payments on the ${payment.rail} rail cannot be refunded through FrameOS`);
@@ -63,7 +64,7 @@ export async function createRefund(ctx: RequestContext, paymentId: string, input
       await storeAnswer(tx, ctx, answer);
       return { kind: 'done', answer };
     }
-    if (!ctx.app.rails.adapter(payment.rail)) throw new DomainError('rail_not_configured', `The ${payment.rail} rail is not configured on this server`);
+    if (!ctx.app.rails.adapter(payment.rail)) throw railNotConfigured(payment.rail);
     return { kind: 'at_rail', refund, payment };
   });
   if (started.kind === 'done') return started.answer;
@@ -125,6 +126,6 @@ export async function completeRefund(tx: Executor, app: AppContext, refund: Refu
 
 export async function listRefundsPage(ctx: RequestContext, paymentId: string) {
   const payment = await findPayment(ctx.db, ctx.principal.orgId, paymentId);
-  if (!payment || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) throw new DomainError('not_found', `Payment ${paymentId} not found`);
+  if (!payment || !canSeeAgentAccount(ctx.principal, payment.agentAccountId)) throw notFound('Payment', paymentId);
   return { object: 'list' as const, data: (await listRefundsOfPayment(ctx.db, paymentId)).map(refundDto), has_more: false };
 }

@@ -1,4 +1,5 @@
-import { DomainError } from '@frameos/domain';
+import { DomainError, invalidFieldFromIssues, notFound } from '@frameos/domain';
+import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -15,7 +16,7 @@ export function vendorDto(row: VendorRow) {
 
 export async function createVendor(ctx: RequestContext, input: { vendor_id: string; name: string; rail: Rail; settings?: Record<string, string | number | boolean> | undefined }) {
   assertAdmin(ctx.principal);
-  if (!ctx.app.rails.isConfigured(input.rail)) throw new DomainError('rail_not_configured', `The ${input.rail} rail is not configured on this server`);
+  if (!ctx.app.rails.isConfigured(input.rail)) throw railNotConfigured(input.rail);
   if (input.rail === 'x402') assertX402Settings(input.settings ?? {});
   const id = newId('vendor');
   try {
@@ -31,7 +32,7 @@ export async function createVendor(ctx: RequestContext, input: { vendor_id: stri
 
 export async function requireVendor(db: Executor, orgId: string, vendorId: string): Promise<VendorRow> {
   const row = await findVendorBySlug(db, orgId, vendorId);
-  if (!row) throw new DomainError('not_found', `Vendor ${vendorId} not found`);
+  if (!row) throw notFound('Vendor', vendorId);
   return row;
 }
 
@@ -47,8 +48,5 @@ export async function listVendorsPage(ctx: RequestContext, limit: number, starti
 
 function assertX402Settings(settings: Record<string, unknown>): void {
   const parsed = X402VendorSettingsSchema.safeParse(settings);
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0]!;
-  const field = `body.settings.${issue.path.join('.')}`;
-  throw new DomainError('validation_error', `${field}: ${issue.message}`, { field });
+  if (!parsed.success) throw invalidFieldFromIssues('body.settings', parsed.error.issues);
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '@frameos/domain';
+import { notFound } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
@@ -29,7 +29,7 @@ function deliveryDto(row: DeliveryRow, attempts: DeliveryAttemptRow[]) {
 async function requireEndpoint(ctx: RequestContext, endpointId: string) {
   assertAdmin(ctx.principal);
   const endpoint = await findWebhookEndpoint(ctx.db, ctx.principal.orgId, endpointId);
-  if (!endpoint) throw new DomainError('not_found', `Webhook endpoint ${endpointId} not found`);
+  if (!endpoint) throw notFound('Webhook endpoint', endpointId);
   return endpoint;
 }
 
@@ -47,7 +47,7 @@ export async function replayWebhookDelivery(ctx: RequestContext, endpointId: str
   await requireEndpoint(ctx, endpointId);
   return inTransaction(ctx, async (tx) => {
     const existing = await findDelivery(tx, endpointId, deliveryId);
-    if (!existing) throw new DomainError('not_found', `Delivery ${deliveryId} not found`);
+    if (!existing) throw notFound('Delivery', deliveryId);
     const row = await replayDelivery(tx, deliveryId, ctx.now);
     return deliveryDto(row, await listAttempts(tx, [row.id]));
   });

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { DomainError, isPublicAddress } from '@frameos/domain';
+import { DomainError, invalidField, isPublicAddress } from '@frameos/domain';
 
 /**
  * In production a webhook may only point at the public internet: every address its host resolves to
@@ -25,5 +25,5 @@ async function resolve(host: string): Promise<string[]> {
 }
 
 function invalid(reason: string): DomainError {
-  return new DomainError('validation_error', `body.url: ${reason}`, { field: 'body.url' });
+  return invalidField('body.url', reason);
 }

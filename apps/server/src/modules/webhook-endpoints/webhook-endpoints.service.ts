@@ -1,4 +1,4 @@
-import { DomainError, generateWebhookSecret } from '@frameos/domain';
+import { generateWebhookSecret, notFound } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
@@ -20,10 +20,6 @@ function endpointDto(row: WebhookEndpointRow) {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError('not_found', `Webhook endpoint ${id} not found`);
 }
 
 export async function createWebhookEndpoint(ctx: RequestContext, input: { url: string; events: string[] }) {
@@ -50,7 +46,7 @@ export async function createWebhookEndpoint(ctx: RequestContext, input: { url: s
 export async function getWebhookEndpoint(ctx: RequestContext, id: string) {
   assertAdmin(ctx.principal);
   const row = await findWebhookEndpoint(ctx.db, ctx.principal.orgId, id);
-  if (!row) throw notFound(id);
+  if (!row) throw notFound('Webhook endpoint', id);
   return endpointDto(row);
 }
 
@@ -68,7 +64,7 @@ export async function changeWebhookEndpoint(ctx: RequestContext, id: string, cha
       ...(changes.enabled !== undefined ? { enabled: changes.enabled, disabledReason: null } : {}),
       updatedAt: ctx.now,
     });
-    if (!row) throw notFound(id);
+    if (!row) throw notFound('Webhook endpoint', id);
     return endpointDto(row);
   });
 }
@@ -78,7 +74,7 @@ export async function deleteWebhookEndpoint(ctx: RequestContext, id: string) {
   return inTransaction(ctx, async (tx) => {
     // Soft delete: delivery attempts keep pointing at the endpoint they were made for.
     const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, { deletedAt: ctx.now, enabled: false, updatedAt: ctx.now });
-    if (!row) throw notFound(id);
+    if (!row) throw notFound('Webhook endpoint', id);
     return { webhook_endpoint_id: id, deleted: true };
   });
 }
@@ -87,7 +83,7 @@ export async function rotateWebhookSecret(ctx: RequestContext, id: string) {
   assertAdmin(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const row = await updateWebhookEndpoint(tx, ctx.principal.orgId, id, { secret: generateWebhookSecret(), updatedAt: ctx.now });
-    if (!row) throw notFound(id);
+    if (!row) throw notFound('Webhook endpoint', id);
     return { ...endpointDto(row), secret: row.secret };
   });
 }

@@ -1,6 +1,8 @@
 /**
- * Every error code the API can return, in one table (documented in docs/errors.md).
- * Domain code throws DomainError(code); this table decides the HTTP status.
+ * Every error code the API can return, once, with the HTTP status it answers with and a default
+ * message (documented in docs/errors.md; a test keeps the two in sync). It is the API's contract
+ * rather than HTTP machinery, so it lives beside DomainError: a code outside this table or the
+ * internal list below does not compile.
  */
 export const ERROR_CODES = {
   validation_error: { status: 400, message: 'The request is invalid.' },
@@ -53,8 +55,27 @@ export const ERROR_CODES = {
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type PublicErrorCode = keyof typeof ERROR_CODES;
 
-export function isErrorCode(code: string): code is ErrorCode {
+/**
+ * Codes of broken invariants, never a client's mistake: thrown by the domain when code misuses it
+ * (an unbalanced transfer, a transition from a state that does not allow it, a malformed key). The
+ * server answers them as `500 internal_error` and logs the code; docs/errors.md lists them apart.
+ */
+export const INTERNAL_ERROR_CODES = [
+  'unbalanced_transfer',
+  'invalid_transfer',
+  'invalid_transition',
+  'invalid_signing_key',
+  'invalid_mandate_claims',
+  'invalid_receipt',
+  'invalid_shard_count',
+  'invalid_webhook_secret',
+] as const;
+
+export type InternalErrorCode = (typeof INTERNAL_ERROR_CODES)[number];
+export type ErrorCode = PublicErrorCode | InternalErrorCode;
+
+export function isPublicErrorCode(code: string): code is PublicErrorCode {
   return Object.hasOwn(ERROR_CODES, code);
 }
