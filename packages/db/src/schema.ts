@@ -103,12 +103,20 @@ export const ledgerAccounts = pgTable('ledger_accounts', {
 export const transfers = pgTable('transfers', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull().references(() => organizations.id),
-  /** payment: wallet → payable (ledger rail) or clearing → payable (settled on an external rail);
-   * payment_hold: wallet → clearing while an external rail decides; payment_release: clearing → wallet on failure. */
-  kind: text('kind', { enum: ['top_up', 'payment', 'payment_hold', 'payment_release', 'refund'] }).notNull(),
+  /** What the transfer does, and so which account types it may move money between (TRANSFER_KINDS in the domain):
+   * payment: wallet → payable (ledger rail); payment_hold: wallet → clearing while an external rail decides;
+   * payment_capture / payment_release: clearing → payable / wallet, resolving the hold they name. */
+  kind: text('kind', { enum: ['top_up', 'payment', 'payment_hold', 'payment_capture', 'payment_release', 'refund'] }).notNull(),
   reference: text('reference').notNull(),
+  /** The payment_hold a capture or release resolves (TigerBeetle's pending_id); null for every other kind. */
+  holdTransferId: text('hold_transfer_id').references((): AnyPgColumn => transfers.id),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('transfers_kind_reference_key').on(t.kind, t.reference)]);
+}, (t) => [
+  uniqueIndex('transfers_kind_reference_key').on(t.kind, t.reference),
+  index('transfers_hold_idx').on(t.holdTransferId),
+  check('transfers_kind_check', sql`${t.kind} in ('top_up','payment','payment_hold','payment_capture','payment_release','refund')`),
+  check('transfers_resolves_hold', sql`(${t.kind} in ('payment_capture','payment_release')) = (${t.holdTransferId} is not null)`),
+]);
 
 export const postings = pgTable('postings', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),

@@ -27,6 +27,14 @@ export { maskCredential } from './security/mask-credential.ts';
 
 export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';
 export { accountShard, PAYABLE_SHARDS } from './ledger/account-shard.ts';
+export {
+  assertHoldResolution,
+  assertTransferKind,
+  TRANSFER_KIND_NAMES,
+  TRANSFER_KINDS,
+  type LedgerAccountType,
+  type TransferKind,
+} from './ledger/transfer-kinds.ts';
 
 export type { PolicyRules, PolicyViolationReason, RiskTier, TimeWindow, Weekday } from './policy/types.ts';
 export { PolicyRulesSchema, TimeWindowSchema, WeekdaySchema } from './policy/policy-rules.schema.ts';
@@ -48,6 +56,15 @@ export {
   type MandateClaimsInput,
 } from './mandate/mandate-claims.ts';
 export { signMandate, verifyMandate } from './mandate/sign-mandate.ts';
+export {
+  nextMandateStatus,
+  visibleMandateStatus,
+  type MandateState,
+  type MandateStatus,
+  type MandateTransition,
+  type VisibleMandateStatus,
+} from './mandate/mandate-transitions.ts';
+export { INTENT_TRANSITIONS, nextIntentStatus, type IntentStatus, type IntentTransition } from './intents/intent-transitions.ts';
 
 export { GENESIS_HASH, receiptHash, signReceiptHash, verifyReceiptSignature } from './receipts/receipt-hash.ts';
 export {
@@ -68,3 +85,4 @@ export {
   type TransitionDecision,
 } from './payments/payment-transitions.ts';
 export { resolveRefundAmount } from './payments/refund-amount.ts';
+export { decideRefundTransition, type RefundDecision, type RefundStatus, type RefundTransition } from './payments/refund-transitions.ts';

@@ -61,7 +61,7 @@ describe('amount and balance limits', () => {
     await db.transaction(async (tx) => {
       const wallet = await ensureLedgerAccount(tx, { orgId: org.orgId, type: 'agent_wallet', ownerRef: agent.agentId, currency: 'INR' }, now);
       const funding = await ensureLedgerAccount(tx, { orgId: org.orgId, type: 'test_funding', ownerRef: org.orgId, currency: 'INR' }, now);
-      await postTransfer(tx, { orgId: org.orgId, kind: 'top_up', reference: newId('transfer'), fromAccountId: funding.id, toAccountId: wallet.id, money: { amount: EXACT_LIMIT - 100, currency: 'INR' }, now });
+      await postTransfer(tx, { orgId: org.orgId, kind: 'top_up', reference: newId('transfer'), from: funding, to: wallet, money: { amount: EXACT_LIMIT - 100, currency: 'INR' }, now });
     });
     expect(await balance()).toBe(EXACT_LIMIT - 100);
 

@@ -25,6 +25,7 @@ import {
   receiptsOf,
   refund,
   transferKinds,
+  expectHoldResolved,
   walletBalance,
   type RailPayer,
 } from '../support/rail-test-kit.ts';
@@ -196,7 +197,8 @@ describe.each(RAILS)('%s rail conformance', (_name, driver) => {
       expect(await walletBalance(t, payer)).toBe(FUNDS - AMOUNT);
       expect(await clearingBalance(t, payer, rail)).toBe(0);
       expect(await payableBalance(t, payer)).toBe(AMOUNT);
-      expect(await transferKinds(t, payment.payment_id)).toEqual(['payment', 'payment_hold']);
+      expect(await transferKinds(t, payment.payment_id)).toEqual(['payment_capture', 'payment_hold']);
+      await expectHoldResolved(t, payment.payment_id);
       expect(await receiptEventsOf(t, payer, payment.payment_id)).toEqual(['payment.pending', 'payment.settled']);
       expect((await receiptsOf(t, payer)).at(-1)).toMatchObject({ event: 'payment.settled', payment_status: 'settled', rail_reference: reference, amount: AMOUNT });
       expect(await railEventsOf(t, payment.payment_id)).toEqual([{ event_id: successEventId, type: successType, outcome: 'applied' }]);
@@ -256,6 +258,7 @@ describe.each(RAILS)('%s rail conformance', (_name, driver) => {
       expect(await walletBalance(t, payer)).toBe(FUNDS);
       expect(await clearingBalance(t, payer, rail)).toBe(0);
       expect(await transferKinds(t, first.body.payment_id)).toEqual(['payment_hold', 'payment_release']);
+      await expectHoldResolved(t, first.body.payment_id);
       expect(await receiptEventsOf(t, payer, first.body.payment_id)).toEqual(['payment.pending', 'payment.failed']);
       expect((await t.request('GET', `/mandates/${mandateId}`, { token: payer.org.orgKey })).body.status).toBe('active');
 

@@ -92,7 +92,7 @@ describe('the demo seed', () => {
     for (const payment of payments) {
       const [mandate, intent] = [await status(`/mandates/${payment.mandate_id}`), await status(`/purchase-intents/${payment.intent_id}`)];
       // A failed payment charged nothing: its funds went back and its mandate was usable again (until it expired).
-      const expected = { settled: ['used', 'succeeded', ['payment', 'payment_hold']], pending: ['used', 'mandated', ['payment_hold']], failed: ['expired', 'mandated', ['payment_hold', 'payment_release']] }[payment.status as 'settled' | 'pending' | 'failed'];
+      const expected = { settled: ['used', 'succeeded', ['payment_capture', 'payment_hold']], pending: ['used', 'mandated', ['payment_hold']], failed: ['expired', 'mandated', ['payment_hold', 'payment_release']] }[payment.status as 'settled' | 'pending' | 'failed'];
       expect([mandate, intent, await transferKinds(t, payment.id)]).toEqual(expected);
     }
   });

@@ -144,6 +144,21 @@ export async function transferKinds(t: TestApp, reference: string): Promise<stri
   return rowsOf(result).map((r) => String(r.kind));
 }
 
+/**
+ * The transfers that resolve a payment's hold (its capture and/or release) name that hold, and
+ * together resolve exactly what it held.
+ */
+export async function expectHoldResolved(t: TestApp, paymentId: string): Promise<void> {
+  const rows = rowsOf(await t.appCtx.database.db.execute(sql`
+    select r.kind, r.hold_transfer_id = h.id as names_hold, (select sum(amount) from postings where transfer_id = r.id and amount > 0)::text as amount,
+           (select sum(amount) from postings where transfer_id = h.id and amount > 0)::text as held
+    from transfers r join transfers h on h.reference = r.reference and h.kind = 'payment_hold'
+    where r.reference = ${paymentId} and r.kind in ('payment_capture', 'payment_release')`));
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.names_hold === true)).toBe(true);
+  expect(rows.reduce((sum, r) => sum + Number(r.amount), 0)).toBe(Number(rows[0]!.held));
+}
+
 /** The agent's receipts in chain order. */
 export async function receiptsOf(t: TestApp, payer: RailPayer): Promise<Array<Record<string, unknown>>> {
   const res = await t.request('GET', `/receipts?agent_account_id=${payer.agent.agentId}&limit=100`, { token: payer.org.orgKey });

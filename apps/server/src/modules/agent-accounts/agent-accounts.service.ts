@@ -82,8 +82,8 @@ export async function topUpWallet(ctx: RequestContext, agentAccountId: string, i
       orgId: agent.orgId,
       kind: 'top_up',
       reference: newId('transfer'),
-      fromAccountId: funding.id,
-      toAccountId: wallet.id,
+      from: funding,
+      to: wallet,
       money: { amount: input.amount, currency: input.currency },
       now: ctx.now,
     });

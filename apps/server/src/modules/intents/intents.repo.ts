@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf } from '../../lib/sql-values.ts';
 import { schema, type Executor } from '@frameos/db';
 
@@ -16,8 +16,10 @@ export async function findIntent(db: Executor, orgId: string, id: string, forUpd
   return row ?? null;
 }
 
-export async function setIntentStatus(db: Executor, id: string, status: IntentStatus) {
-  await db.update(purchaseIntents).set({ status }).where(eq(purchaseIntents.id, id));
+/** Moves an intent from one of `from` to `to`; false when it was in none of them. */
+export async function moveIntentStatus(db: Executor, id: string, from: readonly IntentStatus[], to: IntentStatus): Promise<boolean> {
+  const rows = await db.update(purchaseIntents).set({ status: to }).where(and(eq(purchaseIntents.id, id), inArray(purchaseIntents.status, [...from]))).returning({ id: purchaseIntents.id });
+  return rows.length === 1;
 }
 
 export async function listIntents(db: Executor, orgId: string, limit: number, startingAfter?: string, agentAccountId?: string) {

@@ -1,4 +1,4 @@
-import { invalidField, notFound, type RiskTier } from '@frameos/domain';
+import { DomainError, INTENT_TRANSITIONS, invalidField, notFound, type IntentTransition, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -7,9 +7,9 @@ import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
-import { findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, setIntentStatus, type IntentRow, type IntentStatus } from './intents.repo.ts';
+import { findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, moveIntentStatus, type IntentRow } from './intents.repo.ts';
 
-export type { IntentRow, IntentStatus } from './intents.repo.ts';
+export type { IntentRow } from './intents.repo.ts';
 
 export function intentDto(row: IntentRow) {
   return {
@@ -80,8 +80,10 @@ export async function lockIntentForMandate(db: Executor, ctx: RequestContext, id
   return found;
 }
 
-export async function moveIntent(db: Executor, id: string, status: IntentStatus) {
-  await setIntentStatus(db, id, status);
+/** Applies a named transition of the intent state machine (INTENT_TRANSITIONS); refuses one its state does not allow. */
+export async function moveIntent(db: Executor, id: string, transition: IntentTransition): Promise<void> {
+  const { from, to } = INTENT_TRANSITIONS[transition];
+  if (!(await moveIntentStatus(db, id, from, to))) throw new DomainError('invalid_transition', `Purchase intent ${id} cannot ${transition}: it is not ${from.join(' or ')}.`);
 }
 
 export async function getIntent(ctx: RequestContext, id: string) {

@@ -1,11 +1,17 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
-import type { Posting } from '@frameos/domain';
+import type { LedgerAccountType as DomainAccountType, Posting, TransferKind as DomainTransferKind } from '@frameos/domain';
+import { exactInteger, rowsOf } from '../../lib/sql-values.ts';
 
 const { ledgerAccounts, postings, transfers } = schema;
 
 export type LedgerAccountType = (typeof ledgerAccounts.$inferSelect)['type'];
 export type TransferKind = (typeof transfers.$inferSelect)['kind'];
+
+/** Whether two unions have exactly the same members. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The database's enums name exactly the domain's account types and transfer kinds: changing one without the other does not compile. */
+export const ENUMS_MATCH_DOMAIN: [Same<LedgerAccountType, DomainAccountType>, Same<TransferKind, DomainTransferKind>] = [true, true];
 
 export interface AccountKey {
   orgId: string;
@@ -46,9 +52,24 @@ export async function listAccountsOfOwners(db: Executor, orgId: string, type: Le
     .orderBy(asc(ledgerAccounts.currency));
 }
 
-export async function insertTransfer(db: Executor, row: { id: string; orgId: string; kind: TransferKind; reference: string; createdAt: Date }, lines: readonly Posting[]) {
+export async function insertTransfer(db: Executor, row: { id: string; orgId: string; kind: TransferKind; reference: string; holdTransferId: string | null; createdAt: Date }, lines: readonly Posting[]) {
   await db.insert(transfers).values(row);
   await db.insert(postings).values(lines.map((p) => ({ transferId: row.id, accountId: p.accountId, amount: p.amount, currency: p.currency })));
+}
+
+/**
+ * A hold as the transfers that resolve it see it: its kind and amount (what it credited) and how
+ * much captures and releases have resolved of it so far. Locks the hold's row, so two resolutions
+ * of one hold queue (the caller holds its payment's lock anyway).
+ */
+export async function lockHold(db: Executor, orgId: string, holdTransferId: string): Promise<{ kind: TransferKind; amount: number; resolved: number } | null> {
+  const [row] = rowsOf(await db.execute(sql`
+    select t.kind,
+           (select coalesce(sum(p.amount), 0) from postings p where p.transfer_id = t.id and p.amount > 0) as amount,
+           (select coalesce(sum(p.amount), 0) from postings p join transfers r on r.id = p.transfer_id where r.hold_transfer_id = t.id and p.amount > 0) as resolved
+    from transfers t where t.id = ${holdTransferId} and t.org_id = ${orgId}
+    for update of t`));
+  return row ? { kind: row.kind as TransferKind, amount: exactInteger(row.amount), resolved: exactInteger(row.resolved) } : null;
 }
 
 /** Balances change in account-id order so two transfers touching the same accounts cannot deadlock. */

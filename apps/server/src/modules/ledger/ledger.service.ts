@@ -1,10 +1,11 @@
-import { assertBalancedPostings, buildTransferPostings, DomainError, MAX_EXACT_MINOR, type Money } from '@frameos/domain';
+import { assertBalancedPostings, assertHoldResolution, assertTransferKind, buildTransferPostings, DomainError, MAX_EXACT_MINOR, type LedgerAccountType, type Money, type TransferKind } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import { newId } from '../../lib/ids.ts';
 import { isCheckViolation, pgConstraint } from '../../lib/pg-errors.ts';
-import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, type AccountKey, type TransferKind } from './ledger.repo.ts';
+import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, lockHold, type AccountKey } from './ledger.repo.ts';
 
-export type { AccountKey, LedgerAccountType, TransferKind } from './ledger.repo.ts';
+export type { AccountKey } from './ledger.repo.ts';
+export type { LedgerAccountType, TransferKind } from '@frameos/domain';
 
 /** Accounts that may go below zero: the test-mode source of funds mirrors money entering the system. */
 const MAY_GO_NEGATIVE = new Set(['test_funding']);
@@ -22,22 +23,41 @@ export async function lockLedgerAccount(db: Executor, key: AccountKey) {
   return findAccount(db, key, true);
 }
 
+/** An account as a transfer needs it: which one, and its type (the transfer's kind decides which types it may move between). */
+export interface TransferAccount {
+  id: string;
+  type: LedgerAccountType;
+}
+
 export interface TransferRequest {
   orgId: string;
   kind: TransferKind;
   reference: string;
-  fromAccountId: string;
-  toAccountId: string;
+  from: TransferAccount;
+  to: TransferAccount;
   money: Money;
   now: Date;
+  /** For a capture or release: the payment_hold it resolves. */
+  holdTransferId?: string | null;
 }
 
-/** Posts one balanced transfer: the postings, and the balance of each account, in the caller's transaction. */
+/**
+ * Posts one balanced transfer: the postings, and the balance of each account, in the caller's
+ * transaction. Its kind must allow the two account types (TRANSFER_KINDS); a capture or release
+ * names its hold and resolves no more than the hold has left.
+ */
 export async function postTransfer(db: Executor, request: TransferRequest): Promise<string> {
-  const lines = buildTransferPostings(request.fromAccountId, request.toAccountId, request.money);
+  const holdTransferId = request.holdTransferId ?? null;
+  assertTransferKind(request.kind, request.from.type, request.to.type, holdTransferId);
+  const lines = buildTransferPostings(request.from.id, request.to.id, request.money);
   assertBalancedPostings(lines);
+  if (holdTransferId) {
+    const hold = await lockHold(db, request.orgId, holdTransferId);
+    if (!hold) throw new DomainError('invalid_transfer', `the hold ${holdTransferId} a ${request.kind} names does not exist`);
+    assertHoldResolution(hold, hold.resolved, request.money.amount);
+  }
   const id = newId('transfer');
-  await insertTransfer(db, { id, orgId: request.orgId, kind: request.kind, reference: request.reference, createdAt: request.now }, lines);
+  await insertTransfer(db, { id, orgId: request.orgId, kind: request.kind, reference: request.reference, holdTransferId, createdAt: request.now }, lines);
   try {
     await applyBalanceChanges(db, lines);
   } catch (err) {

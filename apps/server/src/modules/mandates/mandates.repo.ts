@@ -16,6 +16,13 @@ export async function findMandate(db: Executor, orgId: string, id: string, forUp
   return row ?? null;
 }
 
+/** A mandate by id alone, for a caller that already holds a row naming it (its payment). */
+export async function findMandateById(db: Executor, id: string, forUpdate = false): Promise<MandateRow | null> {
+  const q = db.select().from(mandates).where(eq(mandates.id, id));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row ?? null;
+}
+
 export async function updateMandate(db: Executor, id: string, changes: Partial<Pick<MandateRow, 'status' | 'decidedBy' | 'decidedAt' | 'usedAt'>>) {
   await db.update(mandates).set(changes).where(eq(mandates.id, id));
 }
@@ -31,7 +38,7 @@ export async function listMandates(db: Executor, orgId: string, limit: number, s
  * Issues a mandate in one statement (a hot path, see docs/benchmarks.md): the mandate, its intent's
  * new status and the stored idempotent response. Checks what it wrote; anything else aborts.
  */
-export async function recordIssuedMandate(db: Executor, row: MandateRow, intentStatus: 'mandated' | 'pending_approval', response: StoredResponse | null) {
+export async function recordIssuedMandate(db: Executor, row: MandateRow, intent: { from: string; to: string }, response: StoredResponse | null) {
   const result = await db.execute(sql`
     with mandate as (
       insert into mandates (id, org_id, intent_id, agent_account_id, policy_id, policy_version, vendor, amount, currency, status, jws, nonce, issued_at, expires_at, created_at)
@@ -39,7 +46,7 @@ export async function recordIssuedMandate(db: Executor, row: MandateRow, intentS
               ${row.status}, ${row.jws}, ${row.nonce}, ${row.issuedAt}, ${row.expiresAt}, ${row.createdAt})
       returning 1
     ), intent as (
-      update purchase_intents set status = ${intentStatus} where id = ${row.intentId} returning 1
+      update purchase_intents set status = ${intent.to} where id = ${row.intentId} and status = ${intent.from} returning 1
     ), idempotency as (
       ${completeIdempotencySql(response)}
     )

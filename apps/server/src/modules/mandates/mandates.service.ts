@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { buildMandateClaims, DomainError, evaluatePolicy, invalidField, notFound, requiresApproval, signMandate, verifyMandate } from '@frameos/domain';
+import { buildMandateClaims, DomainError, evaluatePolicy, invalidField, nextIntentStatus, nextMandateStatus, notFound, requiresApproval, signMandate, verifyMandate, visibleMandateStatus } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
@@ -11,13 +11,11 @@ import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts'
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
-import { findMandate, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
+import { findMandate, findMandateById, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
-import { assertDecidable, visibleStatus } from './mandate-state.ts';
 import { enqueueEvent } from '../events/events.sql.ts';
 
-export { assertUsable } from './mandate-state.ts';
 export type { MandateRow } from './mandates.repo.ts';
 
 export const DEFAULT_MANDATE_TTL_SECONDS = 900;
@@ -27,7 +25,7 @@ export function mandateDto(row: MandateRow, now: Date) {
     object: 'mandate' as const,
     mandate_id: row.id,
     id: row.id,
-    status: visibleStatus(row, now),
+    status: visibleMandateStatus(row, now),
     mandate: row.jws,
     intent_id: row.intentId,
     agent_account_id: row.agentAccountId,
@@ -53,7 +51,8 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
   // Not inTransaction: the issuing statement stores the answer itself (one round trip fewer).
   return retryingTransaction(ctx.db, async (tx) => {
     const { intent, riskTier } = await lockIntentForMandate(tx, ctx, input.intent_id);
-    if (intent.status !== 'requires_mandate') throw new DomainError('intent_not_mandatable', `The purchase intent is ${intent.status}; it cannot get another mandate.`);
+    // Both transitions leave requires_mandate; which one applies is known once the policy is read.
+    nextIntentStatus(intent.status, 'mandate');
     const policy = await loadPolicy(tx, ctx, input.policy_id);
     if (policy.row.agentAccountId !== intent.agentAccountId) {
       throw invalidField('body.policy_id', 'the policy belongs to another agent account');
@@ -101,7 +100,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
       createdAt: ctx.now,
     };
     const response = mandateDto(row, ctx.now);
-    await recordIssuedMandate(tx, row, needsHuman ? 'pending_approval' : 'mandated', storedResponseFor(ctx, response));
+    await recordIssuedMandate(tx, row, { from: intent.status, to: nextIntentStatus(intent.status, needsHuman ? 'await_approval' : 'mandate') }, storedResponseFor(ctx, response));
     // Approvers learn about it right away; the event commits with the mandate.
     if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
     return response;
@@ -136,13 +135,23 @@ async function decide(ctx: RequestContext, id: string, decision: 'approve' | 're
   assertCanApprove(ctx.principal);
   return inTransaction(ctx, async (tx) => {
     const row = await loadMandate(tx, ctx, id, true);
-    assertDecidable(row, ctx.now);
-    await updateMandate(tx, id, { status: decision === 'approve' ? 'active' : 'rejected', decidedBy: principalLabel(ctx.principal), decidedAt: ctx.now });
-    await moveIntent(tx, row.intentId, decision === 'approve' ? 'mandated' : 'canceled');
+    const status = nextMandateStatus(row, decision, ctx.now);
+    await updateMandate(tx, id, { status, decidedBy: principalLabel(ctx.principal), decidedAt: ctx.now });
+    await moveIntent(tx, row.intentId, decision);
     const decided = mandateDto((await findMandate(tx, ctx.principal.orgId, id))!, ctx.now);
     if (decision === 'approve') await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.approved', data: decided, at: ctx.now });
     return decided;
   });
+}
+
+/**
+ * The named transition `release`: the payment that used the mandate failed with nothing charged, so
+ * the mandate may pay again (until it expires). The caller holds the payment's lock.
+ */
+export async function releaseMandate(tx: Executor, mandateId: string, now: Date): Promise<void> {
+  const row = await findMandateById(tx, mandateId, true);
+  if (!row) throw new Error(`mandate ${mandateId} vanished while its payment was locked`);
+  await updateMandate(tx, mandateId, { status: nextMandateStatus(row, 'release', now), usedAt: null });
 }
 
 export const approveMandate = (ctx: RequestContext, id: string) => decide(ctx, id, 'approve');

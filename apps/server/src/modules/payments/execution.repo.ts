@@ -1,10 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
+import { assertTransferKind, INTENT_TRANSITIONS, type TransferKind } from '@frameos/domain';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
 import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
 import { enqueueEventCtes, type OutboundEvent } from '../events/events.sql.ts';
-import type { TransferKind } from '../ledger/ledger.service.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -120,17 +120,19 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
       from transfer
       returning id
     ), mandate as (
-      update mandates set status = 'used', used_at = ${s.now} where id = ${p.mandateId} returning id
+      update mandates set status = 'used', used_at = ${s.now} where id = ${p.mandateId} and status = 'active' returning id
     ), intent as (
-      update purchase_intents set status = 'succeeded' where id = ${p.intentId} returning id
+      update purchase_intents set status = ${INTENT_TRANSITIONS.succeed.to} where id = ${p.intentId} and status in ${[...INTENT_TRANSITIONS.succeed.from]} returning id
     ), ${receiptCtes(s.orgId, p.agentAccountId, s.receipt, s.now)}, idempotency as (
       ${completeIdempotencySql(s.response)}
     ), ${enqueueEventCtes('settled', s.event)}
     select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts,
-           (select count(*) from idempotency) as responses, (select count(*) from settled_event) as events`);
+           (select count(*) from idempotency) as responses, (select count(*) from settled_event) as events,
+           (select count(*) from mandate) as mandates, (select count(*) from intent) as intents`);
   const [r] = rowsOf(result);
   // Anything else means a row moved under our locks: abort rather than commit half a payment.
-  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.responses) !== (s.response ? 1 : 0) || Number(r?.events) !== 1) {
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.responses) !== (s.response ? 1 : 0) || Number(r?.events) !== 1
+    || Number(r?.mandates) !== 1 || Number(r?.intents) !== 1) {
     throw new Error(`settlement wrote an unexpected shape: ${JSON.stringify(r)}`);
   }
 }
@@ -169,11 +171,12 @@ export async function recordRailHold(db: Executor, h: RailHoldRecord): Promise<v
       from transfer
       returning id
     ), mandate as (
-      update mandates set status = 'used', used_at = ${h.now} where id = ${p.mandateId} returning id
+      update mandates set status = 'used', used_at = ${h.now} where id = ${p.mandateId} and status = 'active' returning id
     ), ${receiptCtes(h.orgId, p.agentAccountId, h.receipt, h.now)}
-    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts`);
+    select (select count(*) from posting) as postings, (select count(*) from chain) as chain_moved, (select count(*) from receipt) as receipts,
+           (select count(*) from mandate) as mandates`);
   const [r] = rowsOf(result);
-  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1) {
+  if (Number(r?.postings) !== 2 || Number(r?.chain_moved) !== 1 || Number(r?.receipts) !== 1 || Number(r?.mandates) !== 1) {
     throw new Error(`rail hold wrote an unexpected shape: ${JSON.stringify(r)}`);
   }
 }
@@ -196,6 +199,7 @@ interface WalletTransfer {
  * target account — a balanced transfer of two postings — in the statement that embeds them.
  */
 function walletTransferCtes(t: WalletTransfer): SQL {
+  assertTransferKind(t.kind, 'agent_wallet', t.target.type, null);
   return sql`wallet as (
       update ledger_accounts set balance = balance - ${t.amount}::bigint where id = ${t.walletId} returning id
     ), target as (

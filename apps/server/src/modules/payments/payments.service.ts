@@ -1,4 +1,4 @@
-import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, notFound, type PolicyRules } from '@frameos/domain';
+import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, nextMandateStatus, notFound, type PolicyRules } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Tx } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
@@ -7,7 +7,7 @@ import { retryingTransaction, RetryTransaction } from '../../lib/transaction.ts'
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
 import { toPage } from '../../http/common-schemas.ts';
 import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
-import { assertMandateSignature, assertUsable, loadMandate } from '../mandates/mandates.service.ts';
+import { assertMandateSignature, loadMandate } from '../mandates/mandates.service.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
@@ -35,7 +35,7 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
     const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, agentScope(ctx.principal));
     if (!state) return explainUnexecutable(tx, ctx, mandateId);
     const { mandate } = state;
-    assertUsable(mandate, ctx.now);
+    nextMandateStatus(mandate, 'use', ctx.now);
     await assertMandateSignature(tx, ctx, mandate);
 
     // Limits are re-checked under the policy lock against the policy as it is now, and against
@@ -117,7 +117,7 @@ function insufficientFunds(balance: number, amount: number, currency: string): D
 /** The slow path for the rare refusal: say precisely why a mandate cannot be executed. */
 async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: string): Promise<never> {
   const mandate = await loadMandate(tx, ctx, mandateId);
-  assertUsable(mandate, ctx.now);
+  nextMandateStatus(mandate, 'use', ctx.now);
   const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
   if (!ctx.app.rails.isConfigured(vendor.rail)) throw railNotConfigured(vendor.rail);
   const balance = await walletBalance(tx, mandate.orgId, mandate.agentAccountId, mandate.currency);

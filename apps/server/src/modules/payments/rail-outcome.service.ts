@@ -1,11 +1,11 @@
-import { accountShard, decidePaymentTransition, type PaymentTransition } from '@frameos/domain';
+import { accountShard, decidePaymentTransition, DomainError, type PaymentTransition } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
 import type { AppContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import type { RailPaymentResult } from '../rails/rail-adapter.ts';
 import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { appendReceipt, type ReceiptEvent } from '../receipts/receipts.service.ts';
-import { updateMandate } from '../mandates/mandates.repo.ts';
+import { releaseMandate } from '../mandates/mandates.service.ts';
 import { moveIntent } from '../intents/intents.service.ts';
 import { enqueueEvent } from '../events/events.sql.ts';
 import { updatePayment, type PaymentRow } from './payments.repo.ts';
@@ -80,12 +80,13 @@ async function settleHeldPayment(tx: Executor, payment: PaymentRow, now: Date, f
   const clearing = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'rail_clearing', ownerRef: payment.rail, currency: payment.currency, shard }, now);
   const payable = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'vendor_payable', ownerRef: payment.vendor, currency: payment.currency, shard }, now);
   const paid = paidAmount(payment.amount, facts.details);
-  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment', reference: payment.id, fromAccountId: clearing.id, toAccountId: payable.id, money: { amount: paid, currency: payment.currency }, now });
+  const hold = holdOf(payment);
+  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_capture', reference: payment.id, from: clearing, to: payable, money: { amount: paid, currency: payment.currency }, holdTransferId: hold, now });
   if (paid < payment.amount) {
     const wallet = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency }, now);
-    await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_release', reference: payment.id, fromAccountId: clearing.id, toAccountId: wallet.id, money: { amount: payment.amount - paid, currency: payment.currency }, now });
+    await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_release', reference: payment.id, from: clearing, to: wallet, money: { amount: payment.amount - paid, currency: payment.currency }, holdTransferId: hold, now });
   }
-  await moveIntent(tx, payment.intentId, 'succeeded');
+  await moveIntent(tx, payment.intentId, 'succeed');
   return updatePayment(tx, payment.id, {
     status: 'settled',
     amount: paid,
@@ -95,6 +96,12 @@ async function settleHeldPayment(tx: Executor, payment: PaymentRow, now: Date, f
     railReference: facts.reference ?? payment.railReference,
     railDetails: { ...payment.railDetails, ...facts.details, ...(paid < payment.amount ? { held_amount: String(payment.amount) } : {}) },
   });
+}
+
+/** A pending payment's transfer is its hold (wallet → clearing); the capture or release that resolves it names it. */
+function holdOf(payment: PaymentRow): string {
+  if (!payment.transferId) throw new DomainError('invalid_transfer', `pending payment ${payment.id} has no hold to resolve`);
+  return payment.transferId;
 }
 
 /** What the rail says it took, when it says so in whole minor units within the held amount; else all of it. */
@@ -109,9 +116,9 @@ function paidAmount(held: number, details: Record<string, string> | undefined): 
 async function releaseHeldPayment(tx: Executor, payment: PaymentRow, now: Date, facts: TransitionFacts): Promise<PaymentRow> {
   const clearing = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'rail_clearing', ownerRef: payment.rail, currency: payment.currency, shard: accountShard(payment.agentAccountId) }, now);
   const wallet = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency }, now);
-  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_release', reference: payment.id, fromAccountId: clearing.id, toAccountId: wallet.id, money: { amount: payment.amount, currency: payment.currency }, now });
-  await updateMandate(tx, payment.mandateId, { status: 'active', usedAt: null });
-  await moveIntent(tx, payment.intentId, 'mandated');
+  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'payment_release', reference: payment.id, from: clearing, to: wallet, money: { amount: payment.amount, currency: payment.currency }, holdTransferId: holdOf(payment), now });
+  // The intent stays mandated: its mandate may pay again.
+  await releaseMandate(tx, payment.mandateId, now);
   return updatePayment(tx, payment.id, {
     status: 'failed',
     transferId,

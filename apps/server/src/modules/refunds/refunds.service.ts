@@ -1,4 +1,4 @@
-import { accountShard, DomainError, notFound, resolveRefundAmount } from '@frameos/domain';
+import { accountShard, decideRefundTransition, DomainError, notFound, resolveRefundAmount } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../lib/context.ts';
@@ -89,17 +89,14 @@ async function refundAtRail(ctx: RequestContext, payment: PaymentRow, refund: Re
 export async function applyRefundResult(tx: Executor, app: AppContext, refundId: string, result: RailRefundResult | null, now: Date): Promise<RefundRow> {
   const refund = await lockRefund(tx, refundId);
   if (!refund) throw new Error(`refund ${refundId} vanished`);
-  if (refund.status !== 'pending' || result === null) return refund;
-  switch (result.outcome) {
-    case 'succeeded':
-      return completeRefund(tx, app, refund, result.reference, now);
-    case 'pending':
-      return updateRefund(tx, refund.id, { railReference: result.reference });
-    case 'failed':
-      await lockPayment(tx, refund.paymentId);
-      await addToRefundedAmount(tx, refund.paymentId, -refund.amount);
-      return updateRefund(tx, refund.id, { status: 'failed', failureCode: result.code, failureMessage: result.message, completedAt: now });
-  }
+  if (result === null) return refund;
+  if (result.outcome === 'pending') return refund.status === 'pending' ? updateRefund(tx, refund.id, { railReference: result.reference }) : refund;
+  const decision = decideRefundTransition(refund.status, result.outcome === 'succeeded' ? 'succeed' : 'fail');
+  if (decision.kind === 'already') return refund;
+  if (result.outcome === 'succeeded') return completeRefund(tx, app, refund, result.reference, now);
+  await lockPayment(tx, refund.paymentId);
+  await addToRefundedAmount(tx, refund.paymentId, -refund.amount);
+  return updateRefund(tx, refund.id, { status: decision.next, failureCode: result.code, failureMessage: result.message, completedAt: now });
 }
 
 /**
@@ -107,12 +104,14 @@ export async function applyRefundResult(tx: Executor, app: AppContext, refundId:
  * `payment.refunded` receipt and outbound event, in the caller's transaction.
  */
 export async function completeRefund(tx: Executor, app: AppContext, refund: RefundRow, railReference: string | null, now: Date): Promise<RefundRow> {
+  const decision = decideRefundTransition(refund.status, 'succeed');
+  if (decision.kind === 'already') throw new DomainError('invalid_transition', `Refund ${refund.id} is already ${refund.status}.`);
   const payment = await lockPayment(tx, refund.paymentId);
   if (!payment) throw new Error(`payment ${refund.paymentId} vanished`);
   const payable = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'vendor_payable', ownerRef: payment.vendor, currency: payment.currency, shard: accountShard(payment.agentAccountId) }, now);
   const wallet = await ensureLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency }, now);
-  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'refund', reference: refund.id, fromAccountId: payable.id, toAccountId: wallet.id, money: { amount: refund.amount, currency: refund.currency }, now });
-  const completed = await updateRefund(tx, refund.id, { status: 'succeeded', transferId, railReference: railReference ?? refund.railReference, completedAt: now });
+  const transferId = await postTransfer(tx, { orgId: payment.orgId, kind: 'refund', reference: refund.id, from: payable, to: wallet, money: { amount: refund.amount, currency: refund.currency }, now });
+  const completed = await updateRefund(tx, refund.id, { status: decision.next, transferId, railReference: railReference ?? refund.railReference, completedAt: now });
   await appendReceipt(tx, app, {
     orgId: payment.orgId,
     agentAccountId: payment.agentAccountId,
