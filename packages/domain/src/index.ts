@@ -23,6 +23,8 @@ export {
 } from './money/money.ts';
 export { formatMajorUnits, parseMajorUnits } from './money/major-units.ts';
 export { MAX_EXACT_MINOR, maxAmount } from './money/limits.ts';
+export { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema } from './money/money.schema.ts';
+export { VENDOR_ID_PATTERN, VendorSlugSchema } from './vendors/vendor-id.ts';
 export { maskCredential } from './security/mask-credential.ts';
 
 export { applyPostings, assertBalancedPostings, buildTransferPostings, type Posting } from './ledger/transfer.ts';

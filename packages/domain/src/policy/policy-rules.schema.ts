@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../money/currencies.ts';
 import { isValidCidr } from './ip-allowlist.ts';
+import { VENDOR_ID_PATTERN } from '../vendors/vendor-id.ts';
 
-const VENDOR_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const MAX_IP_ALLOWLIST_ENTRIES = 100;
 
@@ -40,7 +40,7 @@ export const PolicyRulesSchema = z
   .strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an uppercase ISO 4217 code').refine(isCurrencyCode, 'unknown ISO 4217 currency code'),
     vendor_allowlist: z
-      .array(z.string().regex(VENDOR_ID, 'vendor ids are lowercase letters, digits, _ . - (max 64)'))
+      .array(z.string().regex(VENDOR_ID_PATTERN, 'vendor ids are lowercase letters, digits, _ . - (max 64)'))
       .min(1, 'at least one vendor must be allowed')
       .refine(isUnique, 'vendor_allowlist entries must be unique'),
     per_tx_cap: minorAmount,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema } from '../../http/common-schemas.ts';
+import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema } from '@frameos/domain';
 
 export const RiskTierSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema, VendorSlugSchema } from '../../http/common-schemas.ts';
+import { AmountSchema, amountWithinCurrencyMaximum, CurrencySchema, VendorSlugSchema } from '@frameos/domain';
 
 export const IntentStatusSchema = z.enum(['requires_mandate', 'pending_approval', 'mandated', 'succeeded', 'failed', 'canceled']);
 

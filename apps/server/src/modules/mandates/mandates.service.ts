@@ -5,7 +5,7 @@ import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { toPage } from '../../http/common-schemas.ts';
+import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertCanApprove, assertCanWrite, principalLabel } from '../auth/principal.ts';
 import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts';
 import { loadPolicy } from '../policies/policies.service.ts';

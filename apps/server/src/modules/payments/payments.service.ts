@@ -5,7 +5,7 @@ import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { retryingTransaction, RetryTransaction } from '../../lib/transaction.ts';
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
-import { toPage } from '../../http/common-schemas.ts';
+import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { assertMandateSignature, loadMandate } from '../mandates/mandates.service.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';

@@ -3,7 +3,7 @@ import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { toPage } from '../../http/common-schemas.ts';
+import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, lockPolicyWithRules, type PolicyRow } from './policies.repo.ts';

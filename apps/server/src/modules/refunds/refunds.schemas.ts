@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema } from '../../http/common-schemas.ts';
+import { AmountSchema } from '@frameos/domain';
 
 export const CreateRefundBodySchema = z.object({
   amount: AmountSchema.optional(),

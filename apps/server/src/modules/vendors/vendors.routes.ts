@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app.ts';
-import { errorResponses, listOf, PaginationQuerySchema, VendorSlugSchema } from '../../http/common-schemas.ts';
+import { errorResponses, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
+import { VendorSlugSchema } from '@frameos/domain';
 import { CreateVendorBodySchema, VendorSchema } from './vendors.schemas.ts';
 import { createVendor, getVendor, listVendorsPage } from './vendors.service.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VendorSlugSchema } from '../../http/common-schemas.ts';
+import { VendorSlugSchema } from '@frameos/domain';
 
 export const RAILS = ['ledger', 'stripe', 'cashfree', 'x402'] as const;
 export const RailSchema = z.enum(RAILS);

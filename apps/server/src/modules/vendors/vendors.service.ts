@@ -4,7 +4,7 @@ import type { Executor } from '@frameos/db';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { toPage } from '../../http/common-schemas.ts';
+import { toPage } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin, assertCanReadOrg } from '../auth/principal.ts';
 import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';

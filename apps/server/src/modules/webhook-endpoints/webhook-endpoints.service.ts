@@ -2,7 +2,7 @@ import { generateWebhookSecret, notFound } from '@frameos/domain';
 import type { RequestContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { toPage } from '../../http/common-schemas.ts';
+import { toPage } from '../../lib/pagination.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { assertDeliverableUrl } from './delivery-target.ts';
 import type { WebhookEvent } from './webhook-endpoints.schemas.ts';
