@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     // Builds the migrated database once per run; every test database is a copy (docs/testing.md).
     globalSetup: ['apps/server/test/support/global-setup.ts'],
-    reporters: ['default', './apps/server/test/support/timing-reporter.ts'],
+    reporters: ['default', ['./apps/server/test/support/timing-reporter.ts', { budgetSeconds: 120 }]],
     // vitest's default is one worker fewer than the cores: a single worker on the 2-core CI machine.
     maxWorkers: Math.max(2, availableParallelism()),
     // Test files of one worker share its module cache instead of importing the server again per
