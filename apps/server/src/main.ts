@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { createAppContext } from './lib/bootstrap.ts';
+import { createAppContext } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker } from './worker/worker.ts';
 import { ensureDemoData, printDemoCredentials } from './seed/demo-seed.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from '@frameos/domain';
-import { sendWebhook, type SendOptions } from '../src/modules/webhook-deliveries/send-webhook.ts';
+import { sendWebhook, type SendOptions } from '../src/modules/webhooks/send-webhook.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 describe('sendWebhook', () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { createAppContext } from '../lib/bootstrap.ts';
+import { createAppContext } from '../bootstrap.ts';
 import { ensureDemoData, printDemoCredentials } from '../seed/demo-seed.ts';
 
 const json = process.argv.includes('--json');

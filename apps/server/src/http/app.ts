@@ -1,8 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { App } from './app-type.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../lib/context.ts';
+import type { AppContext } from '../context.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerAuthentication } from './plugins/authenticate.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
@@ -13,9 +14,9 @@ import { DomainError } from '@frameos/domain';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../lib/text-hygiene.ts';
 import { registerRoutes } from './routes.ts';
 
+export type { App } from './app-type.ts';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export type App = FastifyInstance;
 
 export async function buildApp(appCtx: AppContext): Promise<App> {
   const app = Fastify({

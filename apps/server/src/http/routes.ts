@@ -1,9 +1,9 @@
-import type { App } from './app.ts';
-import type { AppContext } from '../lib/context.ts';
+import type { App } from './app-type.ts';
+import type { AppContext } from '../context.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
 import { signingKeyRoutes } from '../modules/signing-keys/signing-keys.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
-import { memberRoutes } from '../modules/members/members.routes.ts';
+import { memberRoutes } from '../modules/auth/members.routes.ts';
 import { agentAccountRoutes } from '../modules/agent-accounts/agent-accounts.routes.ts';
 import { vendorRoutes } from '../modules/vendors/vendors.routes.ts';
 import { policyRoutes } from '../modules/policies/policies.routes.ts';
@@ -13,10 +13,10 @@ import { paymentRoutes } from '../modules/payments/payments.routes.ts';
 import { receiptRoutes } from '../modules/receipts/receipts.routes.ts';
 import { integrityRoutes } from '../modules/integrity/integrity.routes.ts';
 import { railAccountRoutes } from '../modules/rail-accounts/rail-accounts.routes.ts';
-import { refundRoutes } from '../modules/refunds/refunds.routes.ts';
-import { railWebhookRoutes } from '../modules/rail-webhooks/rail-webhooks.routes.ts';
+import { refundRoutes } from '../modules/payments/refunds.routes.ts';
+import { railWebhookRoutes } from '../modules/payments/rail-webhooks.routes.ts';
 import { metricsRoutes } from '../modules/metrics/metrics.routes.ts';
-import { webhookEndpointRoutes } from '../modules/webhook-endpoints/webhook-endpoints.routes.ts';
+import { webhookEndpointRoutes } from '../modules/webhooks/webhook-endpoints.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);

@@ -1,5 +1,5 @@
 import type { Tx } from '@frameos/db';
-import type { AppContext, RequestContext } from '../lib/context.ts';
+import type { AppContext, RequestContext } from '../context.ts';
 import type { RailAdapter, RailPaymentResult } from '../modules/rails/rail-adapter.ts';
 import { createRailRegistry } from '../modules/rails/rails.registry.ts';
 import { topUpWallet } from '../modules/agent-accounts/agent-accounts.service.ts';

@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '@frameos/domain';
 import type { Tx } from '@frameos/db';
-import type { AppContext, RequestContext } from '../lib/context.ts';
-import { signup } from '../modules/auth/auth.service.ts';
-import { findUserByEmail } from '../modules/auth/auth.repo.ts';
+import type { AppContext, RequestContext } from '../context.ts';
+import { isEmailRegistered, signup } from '../modules/auth/auth.service.ts';
 import { createAgentAccount, topUpWallet } from '../modules/agent-accounts/agent-accounts.service.ts';
 import { createVendor } from '../modules/vendors/vendors.service.ts';
 import { createPolicy } from '../modules/policies/policies.service.ts';
@@ -33,7 +32,7 @@ function credentialsFile(appCtx: AppContext) {
 /** Idempotent: seeds once, and afterwards returns what the first run recorded. */
 export async function ensureDemoData(appCtx: AppContext): Promise<DemoCredentials | { email: string; password: string; note: string }> {
   const file = credentialsFile(appCtx);
-  if (await findUserByEmail(appCtx.database.db, DEMO_EMAIL)) {
+  if (await isEmailRegistered(appCtx.database.db, DEMO_EMAIL)) {
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
     return { email: DEMO_EMAIL, password: DEMO_PASSWORD, note: 'Demo data exists; its API keys were printed when it was first seeded.' };
   }

@@ -1,8 +1,8 @@
-import type { AppContext } from '../lib/context.ts';
-import { deleteExpiredIdempotencyKeys } from '../modules/idempotency/idempotency.repo.ts';
+import type { AppContext } from '../context.ts';
+import { sweepExpiredKeys } from '../modules/idempotency/idempotency.service.ts';
 import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
-import { reconcilePendingPayments } from '../modules/reconciliation/reconciliation.service.ts';
-import { startDeliveryLoop } from '../modules/webhook-deliveries/webhook-deliveries.worker.ts';
+import { reconcilePendingPayments } from '../modules/payments/reconciliation.service.ts';
+import { startDeliveryLoop } from '../modules/webhooks/webhook-deliveries.worker.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -15,7 +15,7 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   const sweep = async () => {
     try {
-      const removed = await deleteExpiredIdempotencyKeys(appCtx.database.db, appCtx.clock());
+      const removed = await sweepExpiredKeys(appCtx.database.db, appCtx.clock());
       if (removed > 0) appCtx.log.info({ removed }, 'expired idempotency keys removed');
     } catch (err) {
       appCtx.log.error({ err }, 'idempotency sweep failed');

@@ -6,7 +6,7 @@
  * refunds, idempotency, rate limit) are in rail-conformance.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { reconcilePendingPayments } from '../../src/modules/reconciliation/reconciliation.service.ts';
+import { reconcilePendingPayments } from '../../src/modules/payments/reconciliation.service.ts';
 import { expectError } from '../support/assertions.ts';
 import type { FakeCashfree } from '../support/fake-cashfree.ts';
 import { setupAgent, signupOrg } from '../support/fixtures.ts';

@@ -6,7 +6,7 @@
  * are in rail-conformance.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { reconcilePendingPayments } from '../../src/modules/reconciliation/reconciliation.service.ts';
+import { reconcilePendingPayments } from '../../src/modules/payments/reconciliation.service.ts';
 import { expectError } from '../support/assertions.ts';
 import { stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
 import { signupOrg } from '../support/fixtures.ts';

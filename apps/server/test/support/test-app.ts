@@ -4,9 +4,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createAppContext } from '../../src/lib/bootstrap.ts';
+import { createAppContext } from '../../src/bootstrap.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import type { AppContext } from '../../src/lib/context.ts';
+import type { AppContext } from '../../src/context.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 import { createTestDatabase } from './test-database.ts';
 

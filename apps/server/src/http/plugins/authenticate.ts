@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext, RequestContext } from '../../lib/context.ts';
+import type { AppContext, RequestContext } from '../../context.ts';
 import { resolvePrincipal } from '../../modules/auth/resolve-principal.ts';
 import { sendError } from './errors.ts';
 

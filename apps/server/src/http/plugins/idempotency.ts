@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
-import type { AppContext } from '../../lib/context.ts';
+import type { AppContext } from '../../context.ts';
 import { principalScope } from '../../modules/auth/principal.ts';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../modules/idempotency/idempotency.repo.ts';
+import { claimKey, releaseKey, storeErrorAnswer } from '../../modules/idempotency/idempotency.service.ts';
 import { sendError } from './errors.ts';
 import { findTextProblem } from '../../lib/text-hygiene.ts';
 
@@ -38,7 +38,7 @@ export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): v
     const unstorable = findTextProblem(key);
     if (unstorable) return sendError(request, reply, 'validation_error', `headers.idempotency-key: ${unstorable.message}`, { field: 'headers.idempotency-key' });
     const scope = principalScope(request.ctx.principal);
-    const outcome = await claimIdempotencyKey(appCtx.database.db, scope, key, requestHash(request), appCtx.clock());
+    const outcome = await claimKey(appCtx.database.db, scope, key, requestHash(request), appCtx.clock());
     switch (outcome.kind) {
       case 'claimed':
         request.ctx.idempotency = { scope, key, successStatus: config.successStatus ?? 200 };
@@ -57,9 +57,9 @@ export function registerIdempotency(app: FastifyInstance, appCtx: AppContext): v
     // A success was stored by the use case, in the transaction of its effect (request-transaction.ts).
     if (!claim || reply.statusCode < 400) return payload;
     if (reply.statusCode >= 500) {
-      await releaseIdempotencyKey(appCtx.database.db, claim);
+      await releaseKey(appCtx.database.db, claim);
     } else {
-      await completeIdempotencyKey(appCtx.database.db, claim, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
+      await storeErrorAnswer(appCtx.database.db, claim, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
     }
     return payload;
   });

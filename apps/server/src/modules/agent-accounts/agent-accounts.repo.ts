@@ -1,15 +1,12 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { GENESIS_HASH } from '@frameos/domain';
 import { schema, type Executor } from '@frameos/db';
 
-const { agentAccounts, receiptChains } = schema;
+const { agentAccounts } = schema;
 
 export type AgentAccountRow = typeof agentAccounts.$inferSelect;
 
 export async function insertAgentAccount(db: Executor, row: typeof agentAccounts.$inferInsert) {
   await db.insert(agentAccounts).values(row);
-  // Every agent account owns exactly one receipt chain, born empty.
-  await db.insert(receiptChains).values({ agentAccountId: row.id, orgId: row.orgId, lastSeq: 0, headHash: GENESIS_HASH });
 }
 
 export async function findAgentAccount(db: Executor, orgId: string, id: string): Promise<AgentAccountRow | null> {

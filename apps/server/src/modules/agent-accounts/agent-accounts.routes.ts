@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
 import { AgentAccountSchema, CreateAgentAccountBodySchema, CreatedAgentAccountSchema, TopUpBodySchema, TopUpSchema } from './agent-accounts.schemas.ts';
 import { createAgentAccount, createAgentApiKey, getAgentAccount, listAgentAccountsPage, topUpWallet } from './agent-accounts.service.ts';

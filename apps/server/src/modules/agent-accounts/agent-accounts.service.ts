@@ -1,11 +1,11 @@
 import { DomainError, notFound, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';
-import { generateApiKey } from '../auth/api-key-secret.ts';
-import { insertApiKey } from '../auth/auth.repo.ts';
+import { issueApiKey } from '../auth/auth.service.ts';
+import { openReceiptChain } from '../receipts/receipts.service.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
 import { balancesByOwner, balancesOf, ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { findAgentAccount, insertAgentAccount, listAgentAccounts, type AgentAccountRow } from './agent-accounts.repo.ts';
@@ -33,10 +33,11 @@ export async function getVisibleAgentAccount(db: Executor, ctx: RequestContext, 
 export async function createAgentAccount(ctx: RequestContext, input: { name: string; risk_tier: RiskTier }) {
   assertAdmin(ctx.principal);
   const id = newId('agent_account');
-  const key = generateApiKey('agent');
   return inTransaction(ctx, async (tx) => {
     await insertAgentAccount(tx, { id, orgId: ctx.principal.orgId, name: input.name, riskTier: input.risk_tier, createdAt: ctx.now });
-    await insertApiKey(tx, { id: newId('api_key'), orgId: ctx.principal.orgId, kind: 'agent', agentAccountId: id, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: ctx.now });
+    // Every agent account owns exactly one receipt chain, born empty.
+    await openReceiptChain(tx, { orgId: ctx.principal.orgId, agentAccountId: id });
+    const key = await issueApiKey(tx, { orgId: ctx.principal.orgId, agentAccountId: id, now: ctx.now });
     const row = await findAgentAccount(tx, ctx.principal.orgId, id);
     return { ...toDto(row!, []), api_key: key.secret };
   });
@@ -61,12 +62,10 @@ export async function listAgentAccountsPage(ctx: RequestContext, limit: number, 
 
 export async function createAgentApiKey(ctx: RequestContext, agentAccountId: string) {
   assertAdmin(ctx.principal);
-  const key = generateApiKey('agent');
-  const id = newId('api_key');
   return inTransaction(ctx, async (tx) => {
     await getVisibleAgentAccount(tx, ctx, agentAccountId);
-    await insertApiKey(tx, { id, orgId: ctx.principal.orgId, kind: 'agent', agentAccountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: ctx.now });
-    return { api_key_id: id, kind: 'agent' as const, agent_account_id: agentAccountId, api_key: key.secret, prefix: key.displayPrefix };
+    const key = await issueApiKey(tx, { orgId: ctx.principal.orgId, agentAccountId, now: ctx.now });
+    return { api_key_id: key.id, kind: 'agent' as const, agent_account_id: agentAccountId, api_key: key.secret, prefix: key.prefix };
   });
 }
 

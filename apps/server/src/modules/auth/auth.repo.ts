@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 import type { Role } from './principal.ts';
 
-const { apiKeys, memberships, users } = schema;
+const { apiKeys, memberships, organizations, users } = schema;
 
 export async function findActiveApiKeyByHash(db: Executor, keyHash: string) {
   const [row] = await db
@@ -28,6 +28,13 @@ export async function findUserByEmail(db: Executor, email: string) {
 export async function findFirstMembership(db: Executor, userId: string) {
   const [row] = await db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(memberships.createdAt).limit(1);
   return row ?? null;
+}
+
+/** A new organization, its first user and that user's owner membership. */
+export async function insertOrganizationWithOwner(db: Executor, row: { orgId: string; name: string; userId: string; email: string; passwordHash: string; now: Date }) {
+  await db.insert(organizations).values({ id: row.orgId, name: row.name, createdAt: row.now });
+  await db.insert(users).values({ id: row.userId, email: row.email, passwordHash: row.passwordHash, createdAt: row.now });
+  await db.insert(memberships).values({ orgId: row.orgId, userId: row.userId, role: 'owner', createdAt: row.now });
 }
 
 export async function insertApiKey(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
-import type { AppContext } from '../../lib/context.ts';
+import type { App } from '../../http/app-type.ts';
+import type { AppContext } from '../../context.ts';
 import { errorResponses, idParam, listOf } from '../../http/common-schemas.ts';
 import { ApiKeyDtoSchema, LoginBodySchema, LoginResponseSchema, SignupBodySchema, SignupResponseSchema } from './auth.schemas.ts';
 import { createOrgApiKey, listKeys, login, revokeKey, signup } from './auth.service.ts';

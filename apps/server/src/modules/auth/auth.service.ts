@@ -1,12 +1,11 @@
 import { DomainError } from '@frameos/domain';
-import type { Database } from '@frameos/db';
-import { schema } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { Database, Executor } from '@frameos/db';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
-import { findFirstMembership, findUserByEmail, insertApiKey, listApiKeys, revokeApiKey } from './auth.repo.ts';
+import { findFirstMembership, findUserByEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, revokeApiKey } from './auth.repo.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.ts';
 import { assertAdmin, type Role } from './principal.ts';
 import { issueSessionToken, SESSION_TTL_SECONDS } from './session-token.ts';
@@ -21,19 +20,16 @@ export async function signup(database: Database, input: SignupInput, now: Date) 
   const passwordHash = await hashPassword(input.password);
   const userId = newId('user');
   const orgId = newId('org');
-  const key = generateApiKey('org');
   try {
-    await database.db.transaction(async (tx) => {
-      await tx.insert(schema.organizations).values({ id: orgId, name: input.org_name, createdAt: now });
-      await tx.insert(schema.users).values({ id: userId, email: input.email, passwordHash, createdAt: now });
-      await tx.insert(schema.memberships).values({ orgId, userId, role: 'owner', createdAt: now });
-      await insertApiKey(tx, { id: newId('api_key'), orgId, kind: 'org', agentAccountId: null, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: now });
+    const key = await database.db.transaction(async (tx) => {
+      await insertOrganizationWithOwner(tx, { orgId, name: input.org_name, userId, email: input.email, passwordHash, now });
+      return issueApiKey(tx, { orgId, agentAccountId: null, now });
     });
+    return { user_id: userId, org_id: orgId, api_key: key.secret };
   } catch (err) {
     if (isUniqueViolation(err)) throw new DomainError('email_taken', 'An account with this email already exists.');
     throw err;
   }
-  return { user_id: userId, org_id: orgId, api_key: key.secret };
 }
 
 export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date) {
@@ -47,13 +43,20 @@ export async function login(database: Database, email: string, password: string,
   return { token, token_type: 'Bearer' as const, expires_in: SESSION_TTL_SECONDS, user_id: user.id, org_id: membership.orgId, role: membership.role as Role };
 }
 
+/** A new API key of an org (or of one of its agent accounts) in the caller's transaction; the secret exists only in the answer. */
+export async function issueApiKey(tx: Executor, key: { orgId: string; agentAccountId: string | null; now: Date }): Promise<{ id: string; secret: string; prefix: string }> {
+  const kind = key.agentAccountId ? 'agent' : 'org';
+  const generated = generateApiKey(kind);
+  const id = newId('api_key');
+  await insertApiKey(tx, { id, orgId: key.orgId, kind, agentAccountId: key.agentAccountId, keyHash: generated.hash, displayPrefix: generated.displayPrefix, createdAt: key.now });
+  return { id, secret: generated.secret, prefix: generated.displayPrefix };
+}
+
 export async function createOrgApiKey(ctx: RequestContext) {
   assertAdmin(ctx.principal);
-  const key = generateApiKey('org');
-  const id = newId('api_key');
   return inTransaction(ctx, async (tx) => {
-    await insertApiKey(tx, { id, orgId: ctx.principal.orgId, kind: 'org', agentAccountId: null, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: ctx.now });
-    return { api_key_id: id, kind: 'org' as const, api_key: key.secret, prefix: key.displayPrefix };
+    const key = await issueApiKey(tx, { orgId: ctx.principal.orgId, agentAccountId: null, now: ctx.now });
+    return { api_key_id: key.id, kind: 'org' as const, api_key: key.secret, prefix: key.prefix };
   });
 }
 
@@ -82,4 +85,9 @@ export async function listKeys(ctx: RequestContext) {
     has_more: false,
     next_cursor: null,
   };
+}
+
+/** Whether someone has signed up with this email (any organization). */
+export async function isEmailRegistered(db: Executor, email: string): Promise<boolean> {
+  return (await findUserByEmail(db, email.toLowerCase())) !== null;
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 
 /** The response a hot-path statement stores for the request's Idempotency-Key, in the same statement as the effect. */
 export interface StoredResponse {

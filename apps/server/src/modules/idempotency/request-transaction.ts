@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
 import { completeIdempotencyKey } from './idempotency.repo.ts';
 

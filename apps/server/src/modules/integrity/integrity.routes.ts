@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses } from '../../http/common-schemas.ts';
 import { integrityStatus } from './integrity.service.ts';
 

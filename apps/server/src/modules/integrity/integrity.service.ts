@@ -1,4 +1,5 @@
-import type { AppContext, RequestContext } from '../../lib/context.ts';
+import type { Executor } from '@frameos/db';
+import type { AppContext, RequestContext } from '../../context.ts';
 import { assertAdmin } from '../auth/principal.ts';
 import { verifyAllChains } from '../receipts/receipts.service.ts';
 import { insertIntegrityCheck, latestIntegrityCheck } from './integrity.repo.ts';
@@ -30,4 +31,9 @@ export async function integrityStatus(ctx: RequestContext) {
     chains_checked: latest.chains,
     broken: mine,
   };
+}
+
+/** The latest stored check (or null before the first), for the operator's metrics. */
+export async function latestCheck(db: Executor) {
+  return latestIntegrityCheck(db);
 }

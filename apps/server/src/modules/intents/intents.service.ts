@@ -1,6 +1,6 @@
 import { DomainError, INTENT_TRANSITIONS, invalidField, notFound, type IntentTransition, type RiskTier } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';

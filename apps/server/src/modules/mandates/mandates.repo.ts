@@ -2,6 +2,8 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { rowsOf } from '../../lib/sql-values.ts';
 import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
 import { schema, type Executor } from '@frameos/db';
+import type { IntentTransition } from '@frameos/domain';
+import { moveIntentSql } from '../intents/intents.sql.ts';
 
 const { mandates } = schema;
 export type MandateRow = typeof mandates.$inferSelect;
@@ -38,7 +40,7 @@ export async function listMandates(db: Executor, orgId: string, limit: number, s
  * Issues a mandate in one statement (a hot path, see docs/benchmarks.md): the mandate, its intent's
  * new status and the stored idempotent response. Checks what it wrote; anything else aborts.
  */
-export async function recordIssuedMandate(db: Executor, row: MandateRow, intent: { from: string; to: string }, response: StoredResponse | null) {
+export async function recordIssuedMandate(db: Executor, row: MandateRow, intentTransition: IntentTransition, response: StoredResponse | null) {
   const result = await db.execute(sql`
     with mandate as (
       insert into mandates (id, org_id, intent_id, agent_account_id, policy_id, policy_version, vendor, amount, currency, status, jws, nonce, issued_at, expires_at, created_at)
@@ -46,7 +48,7 @@ export async function recordIssuedMandate(db: Executor, row: MandateRow, intent:
               ${row.status}, ${row.jws}, ${row.nonce}, ${row.issuedAt}, ${row.expiresAt}, ${row.createdAt})
       returning 1
     ), intent as (
-      update purchase_intents set status = ${intent.to} where id = ${row.intentId} and status = ${intent.from} returning 1
+      ${moveIntentSql(row.intentId, intentTransition)}
     ), idempotency as (
       ${completeIdempotencySql(response)}
     )

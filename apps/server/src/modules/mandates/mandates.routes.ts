@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
 import { CreateMandateBodySchema, MandateSchema } from './mandates.schemas.ts';
 import { approveMandate, createMandate, getMandate, listMandatesPage, rejectMandate } from './mandates.service.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { buildMandateClaims, DomainError, evaluatePolicy, invalidField, nextIntentStatus, nextMandateStatus, notFound, requiresApproval, signMandate, verifyMandate, visibleMandateStatus } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';
@@ -14,7 +14,7 @@ import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys
 import { findMandate, findMandateById, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
-import { enqueueEvent } from '../events/events.sql.ts';
+import { enqueueEvent } from '../webhooks/events.sql.ts';
 
 export type { MandateRow } from './mandates.repo.ts';
 
@@ -100,7 +100,7 @@ export async function createMandate(ctx: RequestContext, input: { intent_id: str
       createdAt: ctx.now,
     };
     const response = mandateDto(row, ctx.now);
-    await recordIssuedMandate(tx, row, { from: intent.status, to: nextIntentStatus(intent.status, needsHuman ? 'await_approval' : 'mandate') }, storedResponseFor(ctx, response));
+    await recordIssuedMandate(tx, row, needsHuman ? 'await_approval' : 'mandate', storedResponseFor(ctx, response));
     // Approvers learn about it right away; the event commits with the mandate.
     if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
     return response;

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { sendError } from '../../http/plugins/errors.ts';
-import type { App } from '../../http/app.ts';
-import type { AppContext } from '../../lib/context.ts';
-import { databaseRegistry, processRegistry } from './metrics.ts';
+import type { App } from '../../http/app-type.ts';
+import type { AppContext } from '../../context.ts';
+import { processRegistry } from './counters.ts';
+import { databaseRegistry } from './database-gauges.ts';
 
 /**
  * Prometheus metrics. Aggregate counts only: no ids, amounts or secrets. With METRICS_TOKEN set the

@@ -1,10 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
-import { assertTransferKind, INTENT_TRANSITIONS, type TransferKind } from '@frameos/domain';
+import { assertTransferKind, type TransferKind } from '@frameos/domain';
+import { moveIntentSql } from '../intents/intents.sql.ts';
 import { exactInteger, minorUnits, rowsOf } from '../../lib/sql-values.ts';
 import { executeNamed } from '../../lib/named-statement.ts';
 import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
-import { enqueueEventCtes, type OutboundEvent } from '../events/events.sql.ts';
+import { enqueueEventCtes, type OutboundEvent } from '../webhooks/events.sql.ts';
 
 /**
  * The execute hot path in few round trips (see docs/benchmarks.md): one statement locks every row a
@@ -122,7 +123,7 @@ export async function recordSettlement(db: Executor, s: SettlementRecord): Promi
     ), mandate as (
       update mandates set status = 'used', used_at = ${s.now} where id = ${p.mandateId} and status = 'active' returning id
     ), intent as (
-      update purchase_intents set status = ${INTENT_TRANSITIONS.succeed.to} where id = ${p.intentId} and status in ${[...INTENT_TRANSITIONS.succeed.from]} returning id
+      ${moveIntentSql(p.intentId, 'succeed')}
     ), ${receiptCtes(s.orgId, p.agentAccountId, s.receipt, s.now)}, idempotency as (
       ${completeIdempotencySql(s.response)}
     ), ${enqueueEventCtes('settled', s.event)}

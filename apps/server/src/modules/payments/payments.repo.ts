@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, lt, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
 const { payments } = schema;
@@ -44,7 +44,14 @@ export async function listPendingRailPayments(db: Executor, before: Date, limit:
     .orderBy(asc(payments.createdAt)).limit(limit);
 }
 
-export async function countPendingPayments(db: Executor): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(payments).where(eq(payments.status, 'pending'));
-  return Number(row?.n ?? 0);
+/** Work waiting across every org (for /metrics): payments still pending, and payments a human must look at. */
+export async function countPaymentBacklog(db: Executor): Promise<{ pending: number; needingAttention: number }> {
+  const [pending] = await db.select({ n: count() }).from(payments).where(eq(payments.status, 'pending'));
+  const [attention] = await db.select({ n: count() }).from(payments).where(isNotNull(payments.attentionReason));
+  return { pending: Number(pending?.n ?? 0), needingAttention: Number(attention?.n ?? 0) };
+}
+
+/** Moves the payment's refunded (or being refunded) total; the CHECK keeps it within the payment's amount. */
+export async function addToRefundedAmount(db: Executor, paymentId: string, delta: number): Promise<void> {
+  await db.update(payments).set({ refundedAmount: sql`${payments.refundedAmount} + ${delta}::bigint` }).where(eq(payments.id, paymentId));
 }

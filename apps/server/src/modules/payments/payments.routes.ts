@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
 import { ExecuteBodySchema, ExecuteResponseSchema, PaymentSchema } from './payments.schemas.ts';
 import { executeMandate, getPayment, listPaymentsPage } from './payments.service.ts';

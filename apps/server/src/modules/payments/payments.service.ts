@@ -1,7 +1,7 @@
 import { accountShard, assertBalancedPostings, buildTransferPostings, DomainError, evaluatePolicy, nextMandateStatus, notFound, type PolicyRules } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
-import type { Tx } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { Executor, Tx } from '@frameos/db';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { retryingTransaction, RetryTransaction } from '../../lib/transaction.ts';
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
@@ -12,7 +12,7 @@ import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
 import { ledgerConstraintError, walletBalance } from '../ledger/ledger.service.ts';
-import { findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
+import { countPaymentBacklog, findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
 import { lockExecutionState, recordSettlement, type ExecutionState } from './execution.repo.ts';
 import { paymentDto } from './payment-dto.ts';
 import { completeOnRail, holdForRail } from './rail-execution.service.ts';
@@ -135,4 +135,9 @@ export async function getPayment(ctx: RequestContext, id: string) {
 export async function listPaymentsPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string) {
   const rows = await listPayments(ctx.db, ctx.principal.orgId, limit, startingAfter, agentScope(ctx.principal) ?? agentAccountId);
   return toPage(rows, limit, paymentDto);
+}
+
+/** Payments waiting across every org, for the operator's metrics. */
+export async function paymentBacklog(db: Executor): Promise<{ pending: number; needingAttention: number }> {
+  return countPaymentBacklog(db);
 }

@@ -1,13 +1,13 @@
 import { accountShard, DomainError } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Tx } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toRailError, type RailError, type RailPaymentResult } from '../rails/rail-adapter.ts';
 import type { ResilientRail } from '../rails/resilient-rail.ts';
 import { buildReceipt } from '../receipts/receipts.service.ts';
-import { findRailAccount } from '../rail-accounts/rail-accounts.repo.ts';
+import { payerAccountSettings } from '../rail-accounts/rail-accounts.service.ts';
 import { ledgerConstraintError } from '../ledger/ledger.service.ts';
 import { recordRailHold, type ExecutionState } from './execution.repo.ts';
 import { applyRailOutcome } from './rail-outcome.service.ts';
@@ -39,9 +39,9 @@ export async function holdForRail(tx: Tx, ctx: RequestContext, state: ExecutionS
   }
   let payer: Record<string, string> = {};
   if (ctx.app.rails.needsPayerAccount(vendor.rail)) {
-    const account = await findRailAccount(tx, mandate.orgId, vendor.rail);
-    if (!account) throw new DomainError('rail_account_missing', `Set up the organization's ${vendor.rail} account first: PUT /rail-accounts/${vendor.rail}`);
-    payer = account.settings;
+    const settings = await payerAccountSettings(tx, mandate.orgId, vendor.rail);
+    if (!settings) throw new DomainError('rail_account_missing', `Set up the organization's ${vendor.rail} account first: PUT /rail-accounts/${vendor.rail}`);
+    payer = settings;
   }
   const paymentId = newId('payment');
   const transferId = newId('transfer');

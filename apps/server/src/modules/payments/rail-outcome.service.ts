@@ -1,13 +1,13 @@
 import { accountShard, decidePaymentTransition, DomainError, type PaymentTransition } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { AppContext } from '../../lib/context.ts';
+import type { AppContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import type { RailPaymentResult } from '../rails/rail-adapter.ts';
 import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { appendReceipt, type ReceiptEvent } from '../receipts/receipts.service.ts';
 import { releaseMandate } from '../mandates/mandates.service.ts';
 import { moveIntent } from '../intents/intents.service.ts';
-import { enqueueEvent } from '../events/events.sql.ts';
+import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { updatePayment, type PaymentRow } from './payments.repo.ts';
 import { paymentDto } from './payment-dto.ts';
 

@@ -1,6 +1,6 @@
 import { invalidFieldFromIssues, notFound, type PolicyRules, PolicyRulesSchema } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';

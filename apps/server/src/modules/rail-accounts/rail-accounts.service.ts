@@ -1,9 +1,10 @@
 import { invalidFieldFromIssues } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
-import type { RequestContext } from '../../lib/context.ts';
+import type { Executor } from '@frameos/db';
+import type { RequestContext } from '../../context.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
-import { listRailAccounts, upsertRailAccount, type RailAccountRow } from './rail-accounts.repo.ts';
+import { findRailAccount, listRailAccounts, upsertRailAccount, type RailAccountRow } from './rail-accounts.repo.ts';
 import { RAIL_ACCOUNT_SCHEMAS, type RailWithAccount } from './rail-accounts.schemas.ts';
 
 function railAccountDto(row: RailAccountRow) {
@@ -28,4 +29,9 @@ export async function listRailAccountsOf(ctx: RequestContext) {
   assertAdmin(ctx.principal);
   const rows = await listRailAccounts(ctx.db, ctx.principal.orgId);
   return { object: 'list' as const, data: rows.map(railAccountDto) };
+}
+
+/** The paying org's own account settings at a rail (its Stripe customer, its Cashfree customer), or null before it saved them. */
+export async function payerAccountSettings(db: Executor, orgId: string, rail: string): Promise<Record<string, string> | null> {
+  return (await findRailAccount(db, orgId, rail))?.settings ?? null;
 }

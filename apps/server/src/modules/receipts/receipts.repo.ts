@@ -4,6 +4,10 @@ import { schema, type Executor } from '@frameos/db';
 const { receiptChains, receipts } = schema;
 export type ReceiptRow = typeof receipts.$inferSelect;
 
+export async function insertChain(db: Executor, row: { agentAccountId: string; orgId: string; headHash: string }) {
+  await db.insert(receiptChains).values({ ...row, lastSeq: 0 });
+}
+
 /** Reserves the next seq of an agent's chain; the row lock is held until commit, so appends never interleave. */
 export async function advanceChain(db: Executor, agentAccountId: string): Promise<{ seq: number; prevHash: string } | null> {
   const [row] = await db

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam } from '../../http/common-schemas.ts';
 import { getReceipt, listReceiptsPage, verifyReceiptsOf } from './receipts.service.ts';
 

@@ -1,12 +1,11 @@
 import type { JWK } from 'jose';
 import { type ChainReceipt, GENESIS_HASH, notFound, receiptHash, signReceiptHash, verifyReceiptChain, verifyReceiptSignature } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { AppContext, RequestContext } from '../../lib/context.ts';
+import type { AppContext, RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { canSeeAgentAccount } from '../auth/principal.ts';
-import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { allPublishedKeys, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
-import { advanceChain, findChain, findReceipt, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
+import { advanceChain, findChain, findReceipt, insertChain, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
 
 export type ReceiptEvent = 'payment.settled' | 'payment.pending' | 'payment.failed' | 'payment.refunded';
 
@@ -72,6 +71,11 @@ export function buildReceipt(app: Pick<AppContext, 'signingKey'>, facts: Receipt
   return { id, seq: link.seq, body, hash, signature: signReceiptHash(hash, app.signingKey) };
 }
 
+/** The receipt chain of a new agent account, empty: its first receipt will link to the genesis hash. */
+export async function openReceiptChain(tx: Executor, chain: { orgId: string; agentAccountId: string }): Promise<void> {
+  await insertChain(tx, { ...chain, headHash: GENESIS_HASH });
+}
+
 /** Appends a receipt to the agent's chain inside the caller's transaction. */
 export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signingKey'>, facts: ReceiptFacts, now: Date): Promise<ReceiptRow> {
   const link = await advanceChain(db, facts.agentAccountId);
@@ -80,6 +84,13 @@ export async function appendReceipt(db: Executor, app: Pick<AppContext, 'signing
   const row = { id: built.id, orgId: facts.orgId, agentAccountId: facts.agentAccountId, seq: built.seq, paymentId: facts.payment.id, body: built.body, hash: built.hash, signature: built.signature, createdAt: now };
   await insertReceipt(db, row);
   return row as ReceiptRow;
+}
+
+/** The chain of an agent account the caller may see (every agent account has one): another org's, or another agent's for an agent key, is a 404. */
+async function visibleChain(ctx: RequestContext, agentAccountId: string) {
+  const chain = canSeeAgentAccount(ctx.principal, agentAccountId) ? await findChain(ctx.db, ctx.principal.orgId, agentAccountId) : null;
+  if (!chain) throw notFound('Agent account', agentAccountId);
+  return chain;
 }
 
 export function receiptDto(row: Pick<ReceiptRow, 'body' | 'hash' | 'signature'>) {
@@ -93,7 +104,7 @@ export async function getReceipt(ctx: RequestContext, id: string) {
 }
 
 export async function listReceiptsPage(ctx: RequestContext, agentAccountId: string, afterSeq: number, limit: number) {
-  await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
+  await visibleChain(ctx, agentAccountId);
   const rows = await listChainReceipts(ctx.db, ctx.principal.orgId, agentAccountId, afterSeq, limit + 1);
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
@@ -145,9 +156,7 @@ async function verifyAgainstHead(db: Executor, keys: JWK[], chain: ChainHead) {
 }
 
 export async function verifyReceiptsOf(ctx: RequestContext, agentAccountId: string) {
-  await getVisibleAgentAccount(ctx.db, ctx, agentAccountId);
-  const chain = await findChain(ctx.db, ctx.principal.orgId, agentAccountId);
-  if (!chain) throw notFound('Agent account', agentAccountId);
+  const chain = await visibleChain(ctx, agentAccountId);
   return { agent_account_id: agentAccountId, ...(await verifyAgainstHead(ctx.db, await publicSigningKeys(ctx.app), chain)) };
 }
 

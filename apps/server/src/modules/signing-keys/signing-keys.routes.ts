@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
-import type { AppContext } from '../../lib/context.ts';
+import type { App } from '../../http/app-type.ts';
+import type { AppContext } from '../../context.ts';
 import { jwks } from './signing-keys.service.ts';
 
 export async function signingKeyRoutes(app: App, appCtx: AppContext) {

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import type { Executor } from '@frameos/db';
 import type { SigningKey } from '@frameos/domain';
-import type { AppContext } from '../../lib/context.ts';
+import type { AppContext } from '../../context.ts';
 import { listSigningKeys, upsertSigningKey } from './signing-keys.repo.ts';
 
 /**
@@ -42,4 +42,13 @@ export async function jwks(app: AppContext) {
 /** Every published key, uncached: for offline tools such as `npm run receipts:verify`. */
 export async function allPublishedKeys(db: Executor): Promise<JWK[]> {
   return (await listSigningKeys(db)).map((r) => r.publicJwk as JWK);
+}
+
+/** Whether the signing keys table exists and holds a key (false too when the database does not answer). */
+export async function signingKeysPublished(db: Executor): Promise<boolean> {
+  try {
+    return (await listSigningKeys(db)).length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 import { DomainError, invalidFieldFromIssues, notFound } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';

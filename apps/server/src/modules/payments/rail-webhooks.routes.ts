@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { App } from '../../http/app.ts';
-import type { AppContext } from '../../lib/context.ts';
+import type { App } from '../../http/app-type.ts';
+import type { AppContext } from '../../context.ts';
 import { errorResponses } from '../../http/common-schemas.ts';
-import { railWebhookCounter } from '../metrics/metrics.ts';
+import { railWebhookCounter } from '../metrics/counters.ts';
 import { receiveRailWebhook } from './rail-webhooks.service.ts';
 
 const ReceivedSchema = z.object({ received: z.literal(true), outcome: z.string() });

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
-import type { Role } from '../auth/principal.ts';
+import type { Role } from './principal.ts';
 
 const { memberships, users } = schema;
 

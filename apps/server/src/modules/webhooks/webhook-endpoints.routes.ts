@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { App } from '../../http/app.ts';
+import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
 import { CreateWebhookEndpointBodySchema, UpdateWebhookEndpointBodySchema, WebhookEndpointSchema, WebhookEndpointWithSecretSchema } from './webhook-endpoints.schemas.ts';
-import { DeliveryIdSchema, DeliverySchema } from '../webhook-deliveries/webhook-deliveries.schemas.ts';
-import { listDeliveriesPage, replayWebhookDelivery } from '../webhook-deliveries/webhook-deliveries.service.ts';
+import { DeliveryIdSchema, DeliverySchema } from './webhook-deliveries.schemas.ts';
+import { listDeliveriesPage, replayWebhookDelivery } from './webhook-deliveries.service.ts';
 import { changeWebhookEndpoint, createWebhookEndpoint, deleteWebhookEndpoint, getWebhookEndpoint, listWebhookEndpointsPage, rotateWebhookSecret } from './webhook-endpoints.service.ts';
 
 export async function webhookEndpointRoutes(app: App) {

@@ -1,5 +1,5 @@
 import { generateWebhookSecret, notFound } from '@frameos/domain';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';

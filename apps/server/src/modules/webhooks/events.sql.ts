@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@frameos/db';
-import type { WebhookEvent } from '../webhook-endpoints/webhook-endpoints.schemas.ts';
+import type { WebhookEvent } from './webhook-endpoints.schemas.ts';
 
 /** An outbound event: `data` is the object exactly as the API returns it (e.g. the payment). */
 export interface OutboundEvent {

@@ -1,7 +1,7 @@
 import { accountShard, decideRefundTransition, DomainError, notFound, resolveRefundAmount } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
-import type { AppContext, RequestContext } from '../../lib/context.ts';
+import type { AppContext, RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction, storeAnswer } from '../idempotency/request-transaction.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
@@ -9,10 +9,10 @@ import { assertAdmin, canSeeAgentAccount } from '../auth/principal.ts';
 import { toRailError, type RailRefundResult } from '../rails/rail-adapter.ts';
 import { ensureLedgerAccount, postTransfer } from '../ledger/ledger.service.ts';
 import { appendReceipt } from '../receipts/receipts.service.ts';
-import { enqueueEvent } from '../events/events.sql.ts';
-import { findPayment, lockPayment, type PaymentRow } from '../payments/payments.repo.ts';
-import { paymentDto } from '../payments/payment-dto.ts';
-import { addToRefundedAmount, insertRefund, listRefundsOfPayment, lockRefund, updateRefund, type RefundRow } from './refunds.repo.ts';
+import { enqueueEvent } from '../webhooks/events.sql.ts';
+import { addToRefundedAmount, findPayment, lockPayment, type PaymentRow } from './payments.repo.ts';
+import { paymentDto } from './payment-dto.ts';
+import { insertRefund, listRefundsOfPayment, lockRefund, updateRefund, type RefundRow } from './refunds.repo.ts';
 
 export function refundDto(row: RefundRow) {
   return {

@@ -1,11 +1,11 @@
 import { DomainError, notFound } from '@frameos/domain';
 import type { Executor } from '@frameos/db';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from './password.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
-import { assertAdmin, assertCanReadOrg, type Principal, type Role } from '../auth/principal.ts';
+import { assertAdmin, assertCanReadOrg, type Principal, type Role } from './principal.ts';
 import { deleteMember, findMember, insertMember, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;

@@ -1,6 +1,6 @@
 import { MAX_DELIVERY_ATTEMPTS, nextDeliveryDelayMs } from '@frameos/domain';
-import type { AppContext } from '../../lib/context.ts';
-import { webhookDeliveryCounter } from '../metrics/metrics.ts';
+import type { AppContext } from '../../context.ts';
+import { webhookDeliveryCounter } from '../metrics/counters.ts';
 import { claimDueDeliveries, disableEndpoint, finishAttempt, insertAttempt, type ClaimedDelivery } from './webhook-deliveries.repo.ts';
 import { sendWebhook } from './send-webhook.ts';
 

@@ -1,15 +1,15 @@
 import { DomainError } from '@frameos/domain';
 import { railNotConfigured } from '../rails/rail-errors.ts';
 import type { Executor } from '@frameos/db';
-import type { AppContext } from '../../lib/context.ts';
+import type { AppContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
 import { WebhookPayloadError, WebhookSignatureError, type RailWebhookEvent } from '../rails/rail-adapter.ts';
-import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
-import { lockPayment, lockPaymentByRailReference, type PaymentRow } from '../payments/payments.repo.ts';
-import { applyRefundResult, completeRefund } from '../refunds/refunds.service.ts';
-import { addToRefundedAmount, insertRefund, lockRefund } from '../refunds/refunds.repo.ts';
-import { claimRailEvent, lockRefundsOfPayment, setRailEventOutcome, succeededRefundTotal } from './rail-webhooks.repo.ts';
+import { applyRailOutcome } from './rail-outcome.service.ts';
+import { addToRefundedAmount, lockPayment, lockPaymentByRailReference, type PaymentRow } from './payments.repo.ts';
+import { applyRefundResult, completeRefund } from './refunds.service.ts';
+import { insertRefund, lockRefund, lockRefundsOfPayment, succeededRefundTotal } from './refunds.repo.ts';
+import { claimRailEvent, setRailEventOutcome } from './rail-webhooks.repo.ts';
 
 export type WebhookOutcome = 'applied' | 'already' | 'recorded' | 'ignored' | 'unmatched' | 'duplicate';
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 import { rowsOf } from '../../lib/sql-values.ts';
 
@@ -99,4 +99,10 @@ export async function replayDelivery(db: Executor, id: string, now: Date): Promi
     .set({ status: 'pending', nextAttemptAt: now, lockedUntil: null, completedAt: null })
     .where(eq(webhookDeliveries.id, id)).returning();
   return row!;
+}
+
+/** Deliveries still to make, across every org (for /metrics). */
+export async function countPendingDeliveries(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.status, 'pending'));
+  return Number(row?.n ?? 0);
 }

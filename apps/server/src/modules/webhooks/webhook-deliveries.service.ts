@@ -1,9 +1,10 @@
+import type { Executor } from '@frameos/db';
 import { notFound } from '@frameos/domain';
-import type { RequestContext } from '../../lib/context.ts';
+import type { RequestContext } from '../../context.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { assertAdmin } from '../auth/principal.ts';
-import { findWebhookEndpoint } from '../webhook-endpoints/webhook-endpoints.repo.ts';
-import { findDelivery, listAttempts, listDeliveries, replayDelivery, type DeliveryAttemptRow, type DeliveryRow } from './webhook-deliveries.repo.ts';
+import { findWebhookEndpoint } from './webhook-endpoints.repo.ts';
+import { countPendingDeliveries, type DeliveryAttemptRow, type DeliveryRow, findDelivery, listAttempts, listDeliveries, replayDelivery } from './webhook-deliveries.repo.ts';
 
 function deliveryDto(row: DeliveryRow, attempts: DeliveryAttemptRow[]) {
   return {
@@ -51,4 +52,9 @@ export async function replayWebhookDelivery(ctx: RequestContext, endpointId: str
     const row = await replayDelivery(tx, deliveryId, ctx.now);
     return deliveryDto(row, await listAttempts(tx, [row.id]));
   });
+}
+
+/** Deliveries waiting across every org, for the operator's metrics. */
+export async function pendingDeliveryCount(db: Executor): Promise<number> {
+  return countPendingDeliveries(db);
 }

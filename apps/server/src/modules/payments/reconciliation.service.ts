@@ -1,9 +1,9 @@
-import type { AppContext } from '../../lib/context.ts';
+import type { AppContext } from '../../context.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
 import type { RailPaymentResult } from '../rails/rail-adapter.ts';
-import { applyRailOutcome } from '../payments/rail-outcome.service.ts';
-import { listPendingRailPayments, lockPayment, updatePayment, type PaymentRow } from '../payments/payments.repo.ts';
-import { reconciliationCounter } from '../metrics/metrics.ts';
+import { applyRailOutcome } from './rail-outcome.service.ts';
+import { listPendingRailPayments, lockPayment, updatePayment, type PaymentRow } from './payments.repo.ts';
+import { reconciliationCounter } from '../metrics/counters.ts';
 
 /** A payment younger than this may still be in its execute call; leave it to that call. */
 const MIN_AGE_MS = 60_000;

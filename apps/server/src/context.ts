@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Database, Db } from '@frameos/db';
 import type { SigningKey } from '@frameos/domain';
-import type { Config } from '../config.ts';
-import type { RailRegistry } from '../modules/rails/rails.registry.ts';
-import type { Principal } from '../modules/auth/principal.ts';
-import type { IdempotencyClaim } from '../modules/idempotency/idempotency.repo.ts';
+import type { Config } from './config.ts';
+import type { RailRegistry } from './modules/rails/rails.registry.ts';
+import type { Principal } from './modules/auth/principal.ts';
+import type { IdempotencyClaim } from './modules/idempotency/idempotency.service.ts';
 
 /** Process-wide dependencies, built once at start. */
 export interface AppContext {

@@ -1,12 +1,12 @@
 import { createDb, runMigrations, type Database } from '@frameos/db';
 import { signingKeyFromSeed } from '@frameos/domain';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { createLogger } from './logger.ts';
-import { createRailRegistry } from '../modules/rails/rails.registry.ts';
-import type { RailAdapter, RailName } from '../modules/rails/rail-adapter.ts';
-import { publishSigningKey } from '../modules/signing-keys/signing-keys.service.ts';
+import { createLogger } from './lib/logger.ts';
+import { createRailRegistry } from './modules/rails/rails.registry.ts';
+import type { RailAdapter, RailName } from './modules/rails/rail-adapter.ts';
+import { publishSigningKey } from './modules/signing-keys/signing-keys.service.ts';
 
 export interface BootstrapOptions {
   clock?: () => Date;

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
-const { refunds, payments } = schema;
+const { refunds } = schema;
 export type RefundRow = typeof refunds.$inferSelect;
 
 export async function insertRefund(db: Executor, row: RefundRow): Promise<void> {
@@ -28,7 +28,12 @@ export async function findRefund(db: Executor, orgId: string, id: string): Promi
   return row ?? null;
 }
 
-/** Moves the payment's refunded (or being refunded) total; the CHECK keeps it within the payment's amount. */
-export async function addToRefundedAmount(db: Executor, paymentId: string, delta: number): Promise<void> {
-  await db.update(payments).set({ refundedAmount: sql`${payments.refundedAmount} + ${delta}::bigint` }).where(eq(payments.id, paymentId));
+/** Refunds of a payment by status, oldest first, locked (a webhook completes them in order). */
+export async function lockRefundsOfPayment(db: Executor, paymentId: string) {
+  return db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(refunds.createdAt, refunds.id).for('update');
+}
+
+export async function succeededRefundTotal(db: Executor, paymentId: string): Promise<number> {
+  const [row] = await db.select({ total: sql<string>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded')));
+  return Number(row?.total ?? 0);
 }
