@@ -9,6 +9,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import type { AppContext } from '../../src/context.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 import { createTestDatabase } from './test-database.ts';
+import { addContractChecks } from './contract-checks.ts';
 
 export interface TestClock {
   now: () => Date;
@@ -74,6 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = options.clock ?? testClock();
   const appCtx = await createAppContext(config, { database: testDb.database, clock: clock.now, log: createLogger(config.logLevel, options.log) });
   const app = await buildApp(appCtx);
+  const contractProblem = addContractChecks(app, appCtx);
   await app.ready();
 
   const request = async (method: string, url: string, opts: RequestOptions = {}): Promise<TestResponse> => {
@@ -91,6 +93,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     } catch {
       body = undefined;
     }
+    const problem = contractProblem(String(res.headers['x-request-id'] ?? ''));
+    if (problem) throw new Error(problem);
     return { status: res.statusCode, headers: res.headers, body, text: res.body };
   };
 
