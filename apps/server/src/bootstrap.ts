@@ -19,7 +19,9 @@ export interface BootstrapOptions {
 
 /** Opens the database, applies migrations under a lock, and publishes the current signing key. */
 export async function createAppContext(config: Config, options: BootstrapOptions = {}): Promise<AppContext> {
-  const log = options.log ?? createLogger(config.logLevel);
+  // Human-readable lines in a developer's terminal, JSON for everything that reads logs.
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && config.env === 'development' && process.stdout.isTTY === true);
+  const log = options.log ?? createLogger(config.logLevel, undefined, { pretty });
   const database = options.database ?? (await createDb({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   await runMigrations(database);
   const signingKey = await signingKeyFromSeed(config.mandateSignKey);

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20000),
   RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
   INTEGRITY_CHECK_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 7).default(24),
@@ -60,6 +61,8 @@ export interface Config {
   ipRateLimitPerMinute: number;
   railWebhookRateLimitPerMinute: number;
   logLevel: string;
+  /** auto: human-readable in development on a terminal, JSON everywhere else. */
+  logFormat: 'auto' | 'json' | 'pretty';
   trustProxy: boolean;
   /** Seed demo data at start: on by default outside production, never in production. */
   seedDemoData: boolean;
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ipRateLimitPerMinute: e.IP_RATE_LIMIT_PER_MINUTE,
     railWebhookRateLimitPerMinute: e.RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemoData: e.NODE_ENV !== 'production' && (e.SEED_DEMO_DATA ?? 'true') === 'true',
     integrityCheckIntervalMs: Math.round(e.INTEGRITY_CHECK_INTERVAL_HOURS * 3_600_000),

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Anything that could carry a credential is removed before a log line is written. */
 export const REDACT_PATHS = [
@@ -22,8 +23,15 @@ export const REDACT_PATHS = [
   'req.headers["x-webhook-signature"]',
 ];
 
-/** Writes to stdout unless a destination is given (tests capture the log text to check redaction). */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Writes JSON lines to stdout unless a destination is given (tests capture the log text to check
+ * redaction). `pretty` writes human-readable lines instead, for a developer's terminal; redaction
+ * and the error serializer apply before either format.
+ */
+export function createLogger(level: string, destination?: DestinationStream, options: { pretty?: boolean } = {}): Logger {
+  const target = options.pretty
+    ? pretty({ colorize: destination === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: destination ?? 1, sync: true })
+    : destination;
   return pino({
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -36,7 +44,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         cause: withoutQueryParams(err?.cause?.message),
       }),
     },
-  }, destination);
+  }, target);
 }
 
 /** A failed query's message ends in its parameters (emails, key and password hashes): keep the SQL, drop them. */
