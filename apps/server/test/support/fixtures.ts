@@ -98,3 +98,6 @@ export async function settledPayment(t: TestApp, agent: AgentFixture, intentBody
   if (executed.status !== 200) throw new Error(`execute failed: ${executed.text}`);
   return { mandate: mandate.body, payment: executed.body };
 }
+
+/** A fresh client IP: with REDIS_URL the per-IP rate-limit counters are shared by every test app (and run) for a minute. */
+export const randomIp = (): string => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { rowsOf } from '../../src/lib/sql-values.ts';
 import type { TestApp, TestResponse } from './test-app.ts';
 import { setupAgent, signupOrg, type AgentFixture, type OrgFixture } from './fixtures.ts';
+export { randomIp } from './fixtures.ts';
 
 export interface RailPayer {
   org: OrgFixture;
@@ -207,5 +208,3 @@ export function nowSeconds(t: TestApp): number {
   return Math.floor(t.clock.now().getTime() / 1000);
 }
 
-/** A fresh client IP: with REDIS_URL the webhook rate-limit counters are shared by every test app for a minute. */
-export const randomIp = (): string => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
