@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, settledPayment, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 
@@ -51,19 +51,18 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
-  let t: TestApp;
   let org: OrgFixture;
   let agent: AgentFixture;
   let ids: Ids;
 
+  const t = useTestApp();
+
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
     const { mandate, payment } = await settledPayment(t, agent, { amount: 1_000 });
     ids = { agentId: agent.agentId, policyId: agent.policyId, intentId: mandate.intent_id, mandateId: mandate.mandate_id, paymentId: payment.payment_id, receiptId: payment.receipt_id };
   });
-  afterAll(async () => t.close());
 
   it('classifies every GET route of /openapi.json', async () => {
     const spec = await t.request('GET', '/openapi.json');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAmount } from '@frameos/domain';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { useTestApp } from '../support/test-app.ts';
 import { setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 import { ensureLedgerAccount, postTransfer } from '../../src/modules/ledger/ledger.service.ts';
@@ -17,7 +17,6 @@ import { sql } from 'drizzle-orm';
 const EXACT_LIMIT = Number.MAX_SAFE_INTEGER;
 
 describe('amount and balance limits', () => {
-  let t: TestApp;
   let org: OrgFixture;
   let agent: AgentFixture;
 
@@ -27,12 +26,12 @@ describe('amount and balance limits', () => {
     return (account.body.wallet.balances as { currency: string; balance: number }[]).find((b) => b.currency === currency)?.balance ?? 0;
   };
 
+  const t = useTestApp();
+
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org, { balance: 0 });
   });
-  afterAll(async () => t.close());
 
   it('caps a single amount per currency: 999 999 999.99 INR, 999 999 999 JPY', () => {
     expect(maxAmount('INR')).toBe(99_999_999_999);

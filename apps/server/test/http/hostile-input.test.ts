@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError, expectValidationError } from '../support/assertions.ts';
 
@@ -14,20 +14,19 @@ const LONE_SURROGATE = '"a\\ud800b"';
 const deepJson = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
 describe('hostile input: never a 500 for a client’s mistake', () => {
-  let t: TestApp;
   let org: OrgFixture;
   let agent: AgentFixture;
   let operations: { method: string; path: string }[];
 
+  const t = useTestApp();
+
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
     const spec = await t.request('GET', '/openapi.json');
     operations = Object.entries(spec.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') })));
   });
-  afterAll(async () => t.close());
 
   describe('the NUL character (U+0000)', () => {
     it.each([

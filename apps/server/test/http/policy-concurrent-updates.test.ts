@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 
 /**
@@ -8,16 +8,15 @@ import { issueMandate, setupAgent, signupOrg, type AgentFixture, type OrgFixture
  * to drop the row when a concurrent update moved it, and answered 404 for a policy that exists.
  */
 describe('policies: concurrent updates', () => {
-  let t: TestApp;
   let org: OrgFixture;
   let agent: AgentFixture;
 
+  const t = useTestApp();
+
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
   });
-  afterAll(async () => t.close());
 
   it('applies every one of 10 parallel PATCHes as its own version, in three rounds', async () => {
     let expectedVersion = 1;

@@ -1,18 +1,17 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/test-app.ts';
 import { loginToken, signupOrg, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
 
 describe('sessions and logins the probe questioned', () => {
-  let t: TestApp;
   let org: OrgFixture;
 
+  const t = useTestApp();
+
   beforeAll(async () => {
-    t = await startTestApp();
     org = await signupOrg(t);
   });
-  afterAll(async () => t.close());
 
   const sessionJwt = (build: (jwt: SignJWT) => SignJWT) =>
     build(new SignJWT({ org: org.orgId }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(org.userId).setIssuer('frameos').setAudience('frameos-session'))
