@@ -200,9 +200,9 @@ describe('refunds and rail webhooks across two server processes on one PostgreSQ
     const row = await paymentRow(payment.payment_id);
     expect(row.status).toBe('settled');
     expect(await countRows("select 1 from receipts where payment_id = $1 and body->>'event' = 'payment.settled'", [payment.payment_id])).toBe(1);
-    expect(await countRows("select 1 from transfers where kind = 'payment' and reference = $1", [payment.payment_id])).toBe(1);
+    expect(await countRows("select 1 from transfers where kind = 'payment_capture' and reference = $1", [payment.payment_id])).toBe(1);
     expect(await countRows("select 1 from transfers where kind = 'payment_release' and reference = $1", [payment.payment_id])).toBe(0);
-    const [transfer] = await queryRows(db.url, "select id from transfers where kind = 'payment' and reference = $1", [payment.payment_id]);
+    const [transfer] = await queryRows(db.url, "select id from transfers where kind = 'payment_capture' and reference = $1", [payment.payment_id]);
     expect(row.transfer_id).toBe(transfer.id);
     expect(await countRows("select 1 from events where type = 'payment.settled' and (payload::jsonb)->'data'->>'id' = $1", [payment.payment_id])).toBe(1);
     const claims = await queryRows(db.url, "select outcome, payment_id from rail_webhook_events where rail = 'stripe' and event_id = $1", [event.id]);
@@ -264,7 +264,7 @@ describe('refunds and rail webhooks across two server processes on one PostgreSQ
       expect(claims).toEqual(expect.arrayContaining([{ event_id: winnerEvent, outcome: 'applied' }, { event_id: loserEvent, outcome: 'recorded' }]));
 
       const row = await paymentRow(d.payment.payment_id);
-      const settledTransfers = await countRows("select 1 from transfers where kind = 'payment' and reference = $1", [d.payment.payment_id]);
+      const settledTransfers = await countRows("select 1 from transfers where kind = 'payment_capture' and reference = $1", [d.payment.payment_id]);
       const releaseTransfers = await countRows("select 1 from transfers where kind = 'payment_release' and reference = $1", [d.payment.payment_id]);
       const settledReceipts = await countRows("select 1 from receipts where payment_id = $1 and body->>'event' = 'payment.settled'", [d.payment.payment_id]);
       const failedReceipts = await countRows("select 1 from receipts where payment_id = $1 and body->>'event' = 'payment.failed'", [d.payment.payment_id]);
