@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSigningSeed } from '@frameos/domain';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { thrownBy } from './support/assertions.ts';
 
 const strongJwt = 'q8Vb3kZ2xP9mN4wR7tY1uI6oL5aS0dF3gH8jK2lZ';
 
@@ -98,12 +99,7 @@ describe('rail settings', () => {
     [{ X402_NETWORK: 'eip155:8453' }, ['X402_WALLET_PRIVATE_KEY']],
     [{ X402_RPC_URL: 'https://rpc.example' }, ['X402_WALLET_PRIVATE_KEY', 'X402_NETWORK']],
   ])('stops start-up on a half-configured rail (%o), naming what is missing and never a value', (settings: Record<string, string>, missing: string[]) => {
-    let thrown: unknown;
-    try {
-      loadConfig({ ...base, ...settings });
-    } catch (err) {
-      thrown = err;
-    }
+    const thrown = thrownBy(() => loadConfig({ ...base, ...settings }));
     expect(thrown).toBeInstanceOf(ConfigError);
     const message = (thrown as Error).message;
     for (const name of missing) expect(message).toContain(`${name} is missing`);

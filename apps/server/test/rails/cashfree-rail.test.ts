@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrownBy } from '../support/assertions.ts';
 import type { CashfreeRailConfig } from '../../src/config.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { createCashfreeRail } from '../../src/modules/rails/cashfree/cashfree-rail.ts';
@@ -416,12 +417,7 @@ describe('Cashfree rail: webhooks', () => {
   }
 
   function rejected(run: () => unknown): WebhookSignatureError {
-    let thrown: unknown;
-    try {
-      run();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(run);
     expect(thrown).toBeInstanceOf(WebhookSignatureError);
     expect((thrown as Error).message).not.toContain(config.clientSecret);
     return thrown as WebhookSignatureError;
@@ -429,12 +425,7 @@ describe('Cashfree rail: webhooks', () => {
 
   /** Authentic but not a well-formed event: its own error, never a signature error. */
   function malformed(run: () => unknown): WebhookPayloadError {
-    let thrown: unknown;
-    try {
-      run();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(run);
     expect(thrown).toBeInstanceOf(WebhookPayloadError);
     expect(thrown).not.toBeInstanceOf(WebhookSignatureError);
     expect((thrown as Error).message).not.toContain(config.clientSecret);

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../support/assertions.ts';
 import { WebhookSignatureError } from '../../src/modules/rails/rail-adapter.ts';
 import { credentialRedactor, firstLine, parseJson, singleHeader } from '../../src/modules/rails/rail-http.ts';
 
 function refused(run: () => unknown): string {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(run);
   expect(thrown).toBeInstanceOf(WebhookSignatureError);
   return (thrown as Error).message;
 }

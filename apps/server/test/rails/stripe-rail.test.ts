@@ -3,6 +3,7 @@ import type { StripeRailConfig } from '../../src/config.ts';
 import { RailError, WebhookPayloadError, WebhookSignatureError, type RailAdapter, type RailChargeRequest, type RailStatusRequest } from '../../src/modules/rails/rail-adapter.ts';
 import { createStripeRail, STRIPE_API_VERSION } from '../../src/modules/rails/stripe/stripe-rail.ts';
 import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
+import { thrownBy } from '../support/assertions.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_frameosFakeStripeSecret';
 
@@ -407,12 +408,7 @@ describe('Stripe rail: webhooks', () => {
   it('answers an authentic body that is not a Stripe event as a malformed payload, not a signature error', () => {
     for (const body of ['not json', '{"hello":"world"}', '[]', JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: null } }), JSON.stringify({ id: 'evt_1', object: 'v2.core.event', type: 'x' })]) {
       const { body: raw, headers } = signedWebhook(body, WEBHOOK_SECRET, nowSeconds);
-      let thrown: unknown;
-      try {
-        parse(raw, headers);
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(() => parse(raw, headers));
       expect(thrown, body).toBeInstanceOf(WebhookPayloadError);
       expect(thrown, body).not.toBeInstanceOf(WebhookSignatureError);
     }
@@ -420,12 +416,7 @@ describe('Stripe rail: webhooks', () => {
 
   function malformed(event: object): WebhookPayloadError {
     const { body, headers } = signed(event);
-    let thrown: unknown;
-    try {
-      parse(body, headers);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parse(body, headers));
     expect(thrown, JSON.stringify(event)).toBeInstanceOf(WebhookPayloadError);
     return thrown as WebhookPayloadError;
   }

@@ -21,3 +21,13 @@ export function expectValidationError(res: TestResponse, field: string): void {
   expectError(res, 400, 'validation_error', { field });
   expect(res.body.error.message).toContain(field);
 }
+
+/** What `run` throws (undefined when it returns), for assertions on the error itself. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
