@@ -1,4 +1,6 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { IntentTransition } from '@frameos/domain';
+import { moveIntentSql } from './intents.sql.ts';
 import { rowsOf } from '../../lib/sql-values.ts';
 import { schema, type Executor } from '@frameos/db';
 
@@ -16,10 +18,9 @@ export async function findIntent(db: Executor, orgId: string, id: string, forUpd
   return row ?? null;
 }
 
-/** Moves an intent from one of `from` to `to`; false when it was in none of them. */
-export async function moveIntentStatus(db: Executor, id: string, from: readonly IntentStatus[], to: IntentStatus): Promise<boolean> {
-  const rows = await db.update(purchaseIntents).set({ status: to }).where(and(eq(purchaseIntents.id, id), inArray(purchaseIntents.status, [...from]))).returning({ id: purchaseIntents.id });
-  return rows.length === 1;
+/** Applies a named intent transition, guarded by its `from` states; false when the intent was in none of them. */
+export async function applyIntentTransition(db: Executor, id: string, transition: IntentTransition): Promise<boolean> {
+  return rowsOf(await db.execute(sql`with moved as (${moveIntentSql(id, transition)}) select 1 from moved`)).length === 1;
 }
 
 export async function listIntents(db: Executor, orgId: string, limit: number, startingAfter?: string, agentAccountId?: string) {

@@ -7,7 +7,7 @@ import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertCanWrite } from '../auth/principal.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
-import { findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, moveIntentStatus, type IntentRow } from './intents.repo.ts';
+import { applyIntentTransition, findIntent, findIntentWithRiskTier, insertIntentIfReferencesExist, listIntents, type IntentRow } from './intents.repo.ts';
 
 export type { IntentRow } from './intents.repo.ts';
 
@@ -82,8 +82,9 @@ export async function lockIntentForMandate(db: Executor, ctx: RequestContext, id
 
 /** Applies a named transition of the intent state machine (INTENT_TRANSITIONS); refuses one its state does not allow. */
 export async function moveIntent(db: Executor, id: string, transition: IntentTransition): Promise<void> {
-  const { from, to } = INTENT_TRANSITIONS[transition];
-  if (!(await moveIntentStatus(db, id, from, to))) throw new DomainError('invalid_transition', `Purchase intent ${id} cannot ${transition}: it is not ${from.join(' or ')}.`);
+  if (!(await applyIntentTransition(db, id, transition))) {
+    throw new DomainError('invalid_transition', `Purchase intent ${id} cannot ${transition}: it is not ${INTENT_TRANSITIONS[transition].from.join(' or ')}.`);
+  }
 }
 
 export async function getIntent(ctx: RequestContext, id: string) {
