@@ -22,6 +22,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   webhook_endpoints: 'webhooks', events: 'webhooks', webhook_deliveries: 'webhooks', webhook_delivery_attempts: 'webhooks',
   integrity_checks: 'integrity',
   rail_accounts: 'rail-accounts',
+  developers: 'registry', agents: 'registry', agent_versions: 'registry',
+  deployments: 'executions', executions: 'executions', execution_logs: 'executions', execution_charges: 'executions',
+  deployment_kv: 'executions', deployment_files: 'executions',
 };
 
 /** The deliberate exceptions, each with its reason (the same list is in docs/architecture.md). */

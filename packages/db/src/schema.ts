@@ -85,7 +85,8 @@ export const vendors = pgTable('vendors', {
 export const ledgerAccounts = pgTable('ledger_accounts', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull().references(() => organizations.id),
-  type: text('type', { enum: ['agent_wallet', 'vendor_payable', 'test_funding', 'rail_clearing'] }).notNull(),
+  /** developer_payable lives in the developer's org, platform_revenue in the platform org (PLATFORM_ORG_ID). */
+  type: text('type', { enum: ['agent_wallet', 'vendor_payable', 'test_funding', 'rail_clearing', 'developer_payable', 'platform_revenue'] }).notNull(),
   ownerRef: text('owner_ref').notNull(),
   currency: text('currency').notNull(),
   balance: money('balance').notNull().default(0),
@@ -375,3 +376,171 @@ export const webhookDeliveryAttempts = pgTable('webhook_delivery_attempts', {
   error: text('error'),
   durationMs: integer('duration_ms').notNull(),
 }, (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.attempt)]);
+
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A developer profile: one per organization; the org that publishes agents and is credited for their runs. */
+export const developers = pgTable('developers', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  name: text('name').notNull(),
+  email: text('email').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('developers_org_key').on(t.orgId)]);
+
+/**
+ * A marketplace listing (`agt_…`, the manifest's id). The listing columns (name … pricing) are
+ * copied from its newest approved version when a version is approved, so the catalogue filters and
+ * sorts on plain columns.
+ */
+export const agents = pgTable('agents', {
+  id: text('id').primaryKey(),
+  developerId: text('developer_id').notNull().references(() => developers.id),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  latestApprovedVersion: text('latest_approved_version'),
+  name: text('name').notNull(),
+  description: text('description').notNull(),
+  category: text('category').notNull(),
+  tags: jsonb('tags').$type<string[]>().notNull(),
+  pricingModel: text('pricing_model').notNull(),
+  suspendedAt: timestampColumn('suspended_at'),
+  suspendedReason: text('suspended_reason'),
+  createdAt: createdAt(),
+  updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  approvedAt: timestampColumn('approved_at'),
+}, (t) => [
+  index('agents_developer_idx').on(t.developerId),
+  index('agents_listed_idx').on(t.approvedAt).where(sql`${t.latestApprovedVersion} is not null and ${t.suspendedAt} is null`),
+]);
+
+/** One immutable version of an agent: its manifest, its artifact (content-addressed in the blob store) and its review. */
+export const agentVersions = pgTable('agent_versions', {
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  version: text('version').notNull(),
+  /** The semver as three numbers, so "newest" is an ORDER BY. */
+  major: integer('major').notNull(),
+  minor: integer('minor').notNull(),
+  patch: integer('patch').notNull(),
+  manifest: jsonb('manifest').$type<Record<string, unknown>>().notNull(),
+  codeSha256: text('code_sha256').notNull(),
+  codeSize: integer('code_size').notNull(),
+  /** The static checks run at upload, for the reviewer: [{name, passed, message}]. */
+  checks: jsonb('checks').$type<{ name: string; passed: boolean; message: string }[]>().notNull(),
+  status: text('status', { enum: ['pending_review', 'approved', 'rejected'] }).notNull(),
+  reviewReason: text('review_reason'),
+  reviewedBy: text('reviewed_by'),
+  reviewedAt: timestampColumn('reviewed_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.agentId, t.version] }),
+  index('agent_versions_status_idx').on(t.status, t.createdAt),
+  check('agent_versions_status_check', sql`${t.status} in ('pending_review','approved','rejected')`),
+]);
+
+/** An org's use of an agent version: who pays (agent account + policy), its settings, its concurrency. */
+export const deployments = pgTable('deployments', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  version: text('version').notNull(),
+  agentAccountId: text('agent_account_id').notNull().references(() => agentAccounts.id),
+  policyId: text('policy_id').notNull().references(() => policies.id),
+  status: text('status', { enum: ['active', 'paused', 'past_due', 'deleted'] }).notNull(),
+  config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+  /** AES-256-GCM sealed JSON of the secrets (SECRETS_ENCRYPTION_KEY); only their names are ever returned. */
+  secretsSealed: text('secrets_sealed'),
+  secretNames: jsonb('secret_names').$type<string[]>().notNull().default([]),
+  allowedHosts: jsonb('allowed_hosts').$type<string[]>().notNull().default([]),
+  maxConcurrency: integer('max_concurrency').notNull(),
+  /** subscription pricing: the end of the period paid for. */
+  paidUntil: timestampColumn('paid_until'),
+  createdAt: createdAt(),
+  updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  deletedAt: timestampColumn('deleted_at'),
+}, (t) => [
+  index('deployments_org_idx').on(t.orgId, t.id),
+  index('deployments_agent_idx').on(t.agentId),
+  check('deployments_status_check', sql`${t.status} in ('active','paused','past_due','deleted')`),
+  check('deployments_max_concurrency_check', sql`${t.maxConcurrency} between 1 and 100`),
+]);
+
+/**
+ * One run of a deployment, and the job the execution worker claims: a claimed execution is leased,
+ * and a worker that dies mid-run loses the lease so another worker ends it (retried or failed).
+ */
+export const executions = pgTable('executions', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  deploymentId: text('deployment_id').notNull().references(() => deployments.id),
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  version: text('version').notNull(),
+  agentAccountId: text('agent_account_id').notNull().references(() => agentAccounts.id),
+  status: text('status', { enum: ['queued', 'awaiting_approval', 'running', 'succeeded', 'failed', 'timed_out', 'aborted', 'rejected'] }).notNull(),
+  inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull(),
+  outputs: jsonb('outputs').$type<Record<string, unknown>>(),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  pricingModel: text('pricing_model').notNull(),
+  /** What the run costs (per_execution: the price; pay_per_use: units × price once known; subscription: 0). */
+  costAmount: money('cost_amount').notNull().default(0),
+  currency: text('currency').notNull(),
+  /** What was held for the run (pay_per_use: max_charge). */
+  heldAmount: money('held_amount').notNull().default(0),
+  mandateId: text('mandate_id').references(() => mandates.id),
+  paymentId: text('payment_id').references(() => payments.id),
+  attempts: integer('attempts').notNull().default(0),
+  lockedUntil: timestampColumn('locked_until'),
+  abortRequested: boolean('abort_requested').notNull().default(false),
+  durationMs: integer('duration_ms'),
+  logCount: integer('log_count').notNull().default(0),
+  logBytes: integer('log_bytes').notNull().default(0),
+  logsTruncated: boolean('logs_truncated').notNull().default(false),
+  createdAt: createdAt(),
+  startedAt: timestampColumn('started_at'),
+  completedAt: timestampColumn('completed_at'),
+}, (t) => [
+  index('executions_org_idx').on(t.orgId, t.id),
+  index('executions_deployment_idx').on(t.deploymentId, t.status),
+  index('executions_agent_idx').on(t.agentId, t.status),
+  index('executions_due_idx').on(t.createdAt).where(sql`${t.status} in ('queued','running')`),
+  index('executions_mandate_idx').on(t.mandateId),
+  check('executions_status_check', sql`${t.status} in ('queued','awaiting_approval','running','succeeded','failed','timed_out','aborted','rejected')`),
+  exactMoney('executions_cost_exact', t.costAmount),
+  exactMoney('executions_held_exact', t.heldAmount),
+]);
+
+/** An execution's log, numbered from 1. */
+export const executionLogs = pgTable('execution_logs', {
+  executionId: text('execution_id').notNull().references(() => executions.id),
+  seq: integer('seq').notNull(),
+  level: text('level').notNull(),
+  message: text('message').notNull(),
+  at: timestampColumn('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.executionId, t.seq] })]);
+
+/** Units a pay_per_use run reported with ctx.charge, keyed by the run's per-call sequence: a retried run never charges a unit twice. */
+export const executionCharges = pgTable('execution_charges', {
+  executionId: text('execution_id').notNull().references(() => executions.id),
+  seq: integer('seq').notNull(),
+  units: integer('units').notNull(),
+  event: text('event'),
+  at: timestampColumn('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.executionId, t.seq] }), check('execution_charges_units_positive', sql`${t.units} > 0`)]);
+
+/** The key–value store of a deployment (database_read / database_write). */
+export const deploymentKv = pgTable('deployment_kv', {
+  deploymentId: text('deployment_id').notNull().references(() => deployments.id),
+  key: text('key').notNull(),
+  value: jsonb('value').notNull(),
+  size: integer('size').notNull(),
+  updatedAt: timestampColumn('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.deploymentId, t.key] })]);
+
+/** The files of a deployment (file_storage): the names; the bytes are in the blob store by SHA-256. */
+export const deploymentFiles = pgTable('deployment_files', {
+  deploymentId: text('deployment_id').notNull().references(() => deployments.id),
+  key: text('key').notNull(),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  updatedAt: timestampColumn('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.deploymentId, t.key] })]);

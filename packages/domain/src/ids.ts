@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   webhook_endpoint: 'whe',
   event: 'evt',
   refund: 'rfd',
+  developer: 'dev',
+  deployment: 'dep',
+  execution: 'exe',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -92,7 +92,7 @@ describe('the refund state machine', () => {
 });
 
 describe('ledger transfer kinds', () => {
-  const types: LedgerAccountType[] = ['agent_wallet', 'vendor_payable', 'test_funding', 'rail_clearing'];
+  const types: LedgerAccountType[] = ['agent_wallet', 'vendor_payable', 'test_funding', 'rail_clearing', 'developer_payable', 'platform_revenue'];
 
   it('allows each kind between its listed account types only', () => {
     for (const kind of TRANSFER_KIND_NAMES) {

@@ -8,7 +8,7 @@ import { DomainError } from '../errors.ts';
  * may be resolved in parts (a vendor that took less than was held: capture part, release the rest),
  * never for more than it holds.
  */
-export type LedgerAccountType = 'agent_wallet' | 'vendor_payable' | 'test_funding' | 'rail_clearing';
+export type LedgerAccountType = 'agent_wallet' | 'vendor_payable' | 'test_funding' | 'rail_clearing' | 'developer_payable' | 'platform_revenue';
 export type TransferKind = 'top_up' | 'payment' | 'payment_hold' | 'payment_capture' | 'payment_release' | 'refund';
 
 interface KindRule {
@@ -23,7 +23,8 @@ export const TRANSFER_KINDS: Readonly<Record<TransferKind, KindRule>> = {
   /** On the ledger rail the transfer is the settlement: wallet → vendor at once. */
   payment: { from: ['agent_wallet'], to: ['vendor_payable'], resolvesHold: false },
   payment_hold: { from: ['agent_wallet'], to: ['rail_clearing'], resolvesHold: false },
-  payment_capture: { from: ['rail_clearing'], to: ['vendor_payable'], resolvesHold: true },
+  /** A marketplace run's capture is split: the developer's share and the platform's fee, both naming the hold. */
+  payment_capture: { from: ['rail_clearing'], to: ['vendor_payable', 'developer_payable', 'platform_revenue'], resolvesHold: true },
   payment_release: { from: ['rail_clearing'], to: ['agent_wallet'], resolvesHold: true },
   refund: { from: ['vendor_payable'], to: ['agent_wallet'], resolvesHold: false },
 };
