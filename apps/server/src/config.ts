@@ -43,6 +43,16 @@ const EnvSchema = z.object({
   X402_WALLET_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key').optional(),
   X402_NETWORK: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9-]+$/, 'must be a CAIP-2 network id such as eip155:8453').optional(),
   X402_RPC_URL: z.string().url().optional(),
+  SECRETS_ENCRYPTION_KEY: z.string().optional(),
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  RUNTIME_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  RUNTIME_MAX_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(300_000),
+  RUNTIME_MAX_MEMORY_MB: z.coerce.number().int().positive().max(2_048).default(256),
+  RUNTIME_ALLOW_PRIVATE_NETWORKS: z.enum(['0', '1']).default('0'),
+  EXECUTION_LEASE_SECONDS: z.coerce.number().int().min(2).max(3_600).default(30),
+  EXECUTION_POLL_MS: z.coerce.number().int().positive().max(60_000).default(100),
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().optional(),
 });
 
 export interface Config {
@@ -77,6 +87,25 @@ export interface Config {
   reconciliationIntervalMs: number;
   /** Operator-level rail settings; a rail none of whose settings are set is null (not configured). */
   rails: RailsConfig;
+  /** AES-256-GCM key (32 bytes) sealing deployment secrets at rest. */
+  secretsEncryptionKey: Buffer;
+  /** The platform's share of each marketplace capture, in basis points (2000 = 20 %). */
+  platformFeeBps: number;
+  runtime: RuntimeConfig;
+}
+
+/** The execution worker and its sandbox (docs/agents.md). */
+export interface RuntimeConfig {
+  /** Executions one worker process runs at once. */
+  concurrency: number;
+  /** Caps on what a manifest may ask for. */
+  maxTimeoutMs: number;
+  maxMemoryMb: number;
+  /** Lets ctx.fetch reach private and loopback addresses: for tests against local provider servers only. */
+  allowPrivateNetworks: boolean;
+  leaseMs: number;
+  pollMs: number;
+  smtp: { url: string; from: string } | null;
 }
 
 /** Timeouts, retries and circuit breaking around every rail call (docs/rails.md); the rails read them from here. */
@@ -165,6 +194,7 @@ export class ConfigError extends Error {
 interface StoredSecrets {
   MANDATE_SIGN_KEY?: string;
   JWT_SECRET?: string;
+  SECRETS_ENCRYPTION_KEY?: string;
 }
 
 const MIN_JWT_SECRET_LENGTH = 32;
@@ -178,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   // An in-memory database forgets every mandate at exit, so its generated secrets need not outlive the process.
   const secretsDir = e.DATABASE_URL === 'memory://' ? null : e.FRAMEOS_DATA_DIR;
-  const secrets = resolveSecrets(e.NODE_ENV, secretsDir, e.MANDATE_SIGN_KEY, e.JWT_SECRET);
+  const secrets = resolveSecrets(e.NODE_ENV, secretsDir, e.MANDATE_SIGN_KEY, e.JWT_SECRET, e.SECRETS_ENCRYPTION_KEY);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -210,6 +240,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     reconciliationIntervalMs: Math.round(e.RECONCILIATION_INTERVAL_MINUTES * 60_000),
     rails: railsConfig(e),
+    secretsEncryptionKey: secrets.secretsEncryptionKey,
+    platformFeeBps: e.PLATFORM_FEE_BPS,
+    runtime: {
+      concurrency: e.RUNTIME_CONCURRENCY,
+      maxTimeoutMs: e.RUNTIME_MAX_TIMEOUT_MS,
+      maxMemoryMb: e.RUNTIME_MAX_MEMORY_MB,
+      allowPrivateNetworks: e.RUNTIME_ALLOW_PRIVATE_NETWORKS === '1',
+      leaseMs: e.EXECUTION_LEASE_SECONDS * 1000,
+      pollMs: e.EXECUTION_POLL_MS,
+      smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'FrameOS agents <agents@localhost>' } : null,
+    },
   };
 }
 
@@ -222,18 +263,35 @@ function resolveSecrets(
   dataDir: string | null,
   signKey: string | undefined,
   jwtSecret: string | undefined,
-): { mandateSignKey: string; jwtSecret: string } {
+  encryptionKey: string | undefined,
+): { mandateSignKey: string; jwtSecret: string; secretsEncryptionKey: Buffer } {
+  if (encryptionKey !== undefined && !isEncryptionKey(encryptionKey)) {
+    throw new ConfigError('SECRETS_ENCRYPTION_KEY is malformed: it must be 32 random bytes, base64url-encoded (generate with `npm run keys:generate`)');
+  }
   if (nodeEnv === 'production') {
+    if (!encryptionKey) throw new ConfigError('SECRETS_ENCRYPTION_KEY is required in production (base64url 32 random bytes; generate with `npm run keys:generate`)');
     if (!signKey) throw new ConfigError('MANDATE_SIGN_KEY is required in production (base64url 32-byte Ed25519 seed; generate with `npm run keys:generate`)');
     if (!isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is weak or malformed: it must be a base64url-encoded random 32-byte Ed25519 seed');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
     if (!isStrongJwtSecret(jwtSecret)) throw new ConfigError(`JWT_SECRET is weak: use at least ${MIN_JWT_SECRET_LENGTH} random characters`);
-    return { mandateSignKey: signKey, jwtSecret };
+    return { mandateSignKey: signKey, jwtSecret, secretsEncryptionKey: Buffer.from(encryptionKey, 'base64url') };
   }
   if (signKey && !isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is malformed: it must be a base64url-encoded 32-byte Ed25519 seed');
-  if (signKey && jwtSecret) return { mandateSignKey: signKey, jwtSecret };
-  const stored = dataDir ? readOrCreateDevSecrets(dataDir) : { MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: randomBytes(32).toString('base64url') };
-  return { mandateSignKey: signKey ?? stored.MANDATE_SIGN_KEY!, jwtSecret: jwtSecret ?? stored.JWT_SECRET! };
+  if (signKey && jwtSecret && encryptionKey) return { mandateSignKey: signKey, jwtSecret, secretsEncryptionKey: Buffer.from(encryptionKey, 'base64url') };
+  const stored = dataDir ? readOrCreateDevSecrets(dataDir) : generateDevSecrets();
+  return {
+    mandateSignKey: signKey ?? stored.MANDATE_SIGN_KEY,
+    jwtSecret: jwtSecret ?? stored.JWT_SECRET,
+    secretsEncryptionKey: Buffer.from(encryptionKey ?? stored.SECRETS_ENCRYPTION_KEY, 'base64url'),
+  };
+}
+
+function isEncryptionKey(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value) && Buffer.from(value, 'base64url').length === 32;
+}
+
+function generateDevSecrets(): Required<StoredSecrets> {
+  return { MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: randomBytes(32).toString('base64url'), SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
 }
 
 function isStrongJwtSecret(secret: string): boolean {
@@ -246,11 +304,13 @@ function readOrCreateDevSecrets(dataDir: string): Required<StoredSecrets> {
   // Tighten a file someone loosened: it holds the key that signs money movements.
   if (exists) chmodSync(file, 0o600);
   const stored: StoredSecrets = exists ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const fresh = generateDevSecrets();
   const complete = {
-    MANDATE_SIGN_KEY: stored.MANDATE_SIGN_KEY ?? generateSigningSeed(),
-    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    MANDATE_SIGN_KEY: stored.MANDATE_SIGN_KEY ?? fresh.MANDATE_SIGN_KEY,
+    JWT_SECRET: stored.JWT_SECRET ?? fresh.JWT_SECRET,
+    SECRETS_ENCRYPTION_KEY: stored.SECRETS_ENCRYPTION_KEY ?? fresh.SECRETS_ENCRYPTION_KEY,
   };
-  if (stored.MANDATE_SIGN_KEY !== complete.MANDATE_SIGN_KEY || stored.JWT_SECRET !== complete.JWT_SECRET) {
+  if (stored.MANDATE_SIGN_KEY !== complete.MANDATE_SIGN_KEY || stored.JWT_SECRET !== complete.JWT_SECRET || stored.SECRETS_ENCRYPTION_KEY !== complete.SECRETS_ENCRYPTION_KEY) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(complete, null, 2), { mode: 0o600 });
   }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('concurrency across two server processes on one PostgreSQL database', (
 
   beforeAll(async () => {
     db = await createFreshDatabase();
-    const shared = { DATABASE_URL: db.url, MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: `${randomUUID()}${randomUUID()}`, RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '20' };
+    const shared = { DATABASE_URL: db.url, MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: `${randomUUID()}${randomUUID()}`, SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '20' };
     // Both start at once on an empty database: the migration lock must let exactly one migrate.
     servers = await Promise.all([startServerProcess(shared), startServerProcess(shared)]);
     const signup = await expectStatus(call(server(0), 'POST', '/auth/signup', null, { email: `c-${randomUUID()}@example.com`, password: 'correct horse battery staple', org_name: 'Concurrency' }), 201);

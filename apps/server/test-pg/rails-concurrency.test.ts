@@ -29,7 +29,7 @@ describe('refunds and rail webhooks across two server processes on one PostgreSQ
     const shared = {
       DATABASE_URL: db.url,
       MANDATE_SIGN_KEY: generateSigningSeed(),
-      JWT_SECRET: `${randomUUID()}${randomUUID()}`,
+      JWT_SECRET: `${randomUUID()}${randomUUID()}`, SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
       RATE_LIMIT_PER_MINUTE: '1000000',
       DATABASE_POOL_SIZE: '20',
       STRIPE_SECRET_KEY: FAKE_STRIPE_SECRET_KEY,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningSeed } from '@frameos/domain';
@@ -46,7 +46,7 @@ describe('webhook delivery survives a worker killed mid-delivery', () => {
     const address = receiver.address();
     receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
     db = await createFreshDatabase('frameos_crash');
-    shared = { DATABASE_URL: db.url, MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: `${randomUUID()}${randomUUID()}` };
+    shared = { DATABASE_URL: db.url, MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: `${randomUUID()}${randomUUID()}`, SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
     api = await startServerProcess(shared);
   });
 

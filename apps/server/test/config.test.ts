@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +53,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', MANDATE_SIGN_KEY: seed, JWT_SECRET: 'a'.repeat(40) })).toThrowError(/JWT_SECRET is weak/);
   });
 
+  it('refuses a missing or malformed SECRETS_ENCRYPTION_KEY in production, naming it', () => {
+    const base = { NODE_ENV: 'production', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt };
+    expect(() => loadConfig(base)).toThrowError(/SECRETS_ENCRYPTION_KEY is required/);
+    expect(() => loadConfig({ ...base, SECRETS_ENCRYPTION_KEY: 'short' })).toThrowError(/SECRETS_ENCRYPTION_KEY is malformed/);
+  });
+
   it('starts in production with strong secrets and never seeds demo data there', () => {
-    const config = loadConfig({ NODE_ENV: 'production', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt, SEED_DEMO_DATA: 'true' });
+    const config = loadConfig({ NODE_ENV: 'production', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt, SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), SEED_DEMO_DATA: 'true' });
     expect(config.env).toBe('production');
     expect(config.seedDemoData).toBe(false);
   });

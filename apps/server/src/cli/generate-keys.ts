@@ -6,4 +6,5 @@ const seed = generateSigningSeed();
 const key = await signingKeyFromSeed(seed);
 console.log(`MANDATE_SIGN_KEY=${seed}`);
 console.log(`JWT_SECRET=${randomBytes(32).toString('base64url')}`);
+console.log(`SECRETS_ENCRYPTION_KEY=${randomBytes(32).toString('base64url')}`);
 console.log(`# signing key id (kid): ${key.kid}`);

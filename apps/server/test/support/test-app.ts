@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { generateSigningSeed } from '@frameos/domain';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
@@ -63,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     MANDATE_SIGN_KEY: generateSigningSeed(),
     JWT_SECRET: `test-secret-${randomUUID()}-${randomUUID()}`,
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     // Rail webhooks from every test share one IP (and, with REDIS_URL, one counter); tests of the limit set their own.
