@@ -88,3 +88,43 @@ export {
 } from './payments/payment-transitions.ts';
 export { resolveRefundAmount } from './payments/refund-amount.ts';
 export { decideRefundTransition, type RefundDecision, type RefundStatus, type RefundTransition } from './payments/refund-transitions.ts';
+
+export {
+  AGENT_CAPABILITIES,
+  AGENT_CATEGORIES,
+  AGENT_CURRENCIES,
+  AGENT_FIELD_TYPES,
+  AGENT_ID_PATTERN,
+  AGENT_PRICING_MODELS,
+  AgentManifestSchema,
+  compareSemver,
+  inputJsonSchema,
+  inputProblems,
+  manifestProblems,
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_MS,
+  outputJsonSchema,
+  outputProblems,
+  parseManifest,
+  semverParts,
+  SEMVER_PATTERN,
+  type AgentCapability,
+  type AgentCategory,
+  type AgentFieldType,
+  type AgentInputField,
+  type AgentManifest,
+  type AgentOutputField,
+  type AgentPricingModel,
+  type JsonSchemaObject,
+  type Problem,
+} from './agents/agent-manifest.ts';
+export {
+  chargesOnEnd,
+  EXECUTION_TRANSITIONS,
+  FINAL_EXECUTION_STATUSES,
+  isFinalExecutionStatus,
+  nextExecutionStatus,
+  type ExecutionStatus,
+  type ExecutionTransition,
+} from './executions/execution-transitions.ts';
+export { BASIS_POINTS, splitMarketplaceCapture, usageCost } from './executions/marketplace-split.ts';
