@@ -1,10 +1,13 @@
 import { createDb, runMigrations, type Database } from '@frameos/db';
 import { signingKeyFromSeed } from '@frameos/domain';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createLogger } from './lib/logger.ts';
 import { createRailRegistry } from './modules/rails/rails.registry.ts';
+import type { BlobStore } from './modules/blobs/blob-store.ts';
+import { createLocalBlobStore } from './modules/blobs/local-blob-store.ts';
 import type { RailAdapter, RailName } from './modules/rails/rail-adapter.ts';
 import { publishSigningKey } from './modules/signing-keys/signing-keys.service.ts';
 
@@ -15,6 +18,8 @@ export interface BootstrapOptions {
   database?: Database;
   /** Adapters to use instead of the configured ones (tests only). */
   railAdapters?: Partial<Record<RailName, RailAdapter>>;
+  /** A blob store instead of the local disk under the data dir. */
+  blobs?: BlobStore;
 }
 
 /** Opens the database, applies migrations under a lock, and publishes the current signing key. */
@@ -28,5 +33,6 @@ export async function createAppContext(config: Config, options: BootstrapOptions
   const clock = options.clock ?? (() => new Date());
   await publishSigningKey(database.db, signingKey, clock());
   const rails = createRailRegistry(config.rails, config.railResilience, options.railAdapters);
-  return { config, database, signingKey, clock, log, rails };
+  const blobs = options.blobs ?? createLocalBlobStore(join(config.dataDir, 'blobs'));
+  return { config, database, signingKey, clock, log, rails, blobs };
 }

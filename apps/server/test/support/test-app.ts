@@ -59,8 +59,11 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const shared = options.sharedWith?.appCtx.database;
   const testDb = shared ? { database: shared, drop: async () => undefined } : await createTestDatabase();
+  // Each app keeps its files (blobs) in a temp data dir of its own; a second "process" shares the first's.
+  const ownDataDir = options.sharedWith || options.env?.FRAMEOS_DATA_DIR ? null : await mkdtemp(join(tmpdir(), 'frameos-test-'));
   const config: Config = loadConfig({
     NODE_ENV: 'test',
+    FRAMEOS_DATA_DIR: options.sharedWith?.appCtx.config.dataDir ?? ownDataDir ?? './data',
     MANDATE_SIGN_KEY: generateSigningSeed(),
     JWT_SECRET: `test-secret-${randomUUID()}-${randomUUID()}`,
     SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
@@ -107,6 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       await testDb.drop();
+      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }
