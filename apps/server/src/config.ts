@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   WEBHOOK_DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
   WEBHOOK_DELIVERY_POLL_MS: z.coerce.number().int().positive().max(60_000).default(500),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PLATFORM_ADMIN_EMAILS: z.string().default(''),
   RECONCILIATION_INTERVAL_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
@@ -83,6 +84,8 @@ export interface Config {
   webhookDelivery: { timeoutMs: number; leaseMs: number; pollMs: number };
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** Users who review marketplace agents (lowercase); in development the demo user is one of them. */
+  platformAdminEmails: string[];
   /** How often the worker asks each rail about payments still pending. */
   reconciliationIntervalMs: number;
   /** Operator-level rail settings; a rail none of whose settings are set is null (not configured). */
@@ -187,6 +190,16 @@ function railsConfig(e: Env): RailsConfig {
   };
 }
 
+/** The demo user the development seed signs up (seed/demo-seed.ts DEMO_EMAIL; a test keeps the two equal). */
+export const DEMO_USER_EMAIL = 'demo@frameos.dev';
+
+/** PLATFORM_ADMIN_EMAILS, comma-separated, compared in lowercase; development adds the demo user. */
+function platformAdminEmails(nodeEnv: Env['NODE_ENV'], list: string): string[] {
+  const emails = list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  if (nodeEnv === 'development' && !emails.includes(DEMO_USER_EMAIL)) emails.push(DEMO_USER_EMAIL);
+  return emails;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -238,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhookDelivery: { timeoutMs: e.WEBHOOK_DELIVERY_TIMEOUT_MS, leaseMs: e.WEBHOOK_DELIVERY_LEASE_SECONDS * 1000, pollMs: e.WEBHOOK_DELIVERY_POLL_MS },
     metricsToken: e.METRICS_TOKEN ?? null,
+    platformAdminEmails: platformAdminEmails(e.NODE_ENV, e.PLATFORM_ADMIN_EMAILS),
     reconciliationIntervalMs: Math.round(e.RECONCILIATION_INTERVAL_MINUTES * 60_000),
     rails: railsConfig(e),
     secretsEncryptionKey: secrets.secretsEncryptionKey,
