@@ -25,6 +25,11 @@ export async function findUserByEmail(db: Executor, email: string) {
   return row ?? null;
 }
 
+export async function findUserEmail(db: Executor, userId: string): Promise<string | null> {
+  const [row] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return row?.email ?? null;
+}
+
 export async function findFirstMembership(db: Executor, userId: string) {
   const [row] = await db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(memberships.createdAt).limit(1);
   return row ?? null;

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
-import { findFirstMembership, findUserByEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, revokeApiKey } from './auth.repo.ts';
+import { findFirstMembership, findUserByEmail, findUserEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, revokeApiKey } from './auth.repo.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.ts';
 import { assertAdmin, type Role } from './principal.ts';
 import { issueSessionToken, SESSION_TTL_SECONDS } from './session-token.ts';
@@ -85,6 +85,11 @@ export async function listKeys(ctx: RequestContext) {
     has_more: false,
     next_cursor: null,
   };
+}
+
+/** The email a user signed up with (null for an unknown user). */
+export async function userEmail(db: Executor, userId: string): Promise<string | null> {
+  return findUserEmail(db, userId);
 }
 
 /** Whether someone has signed up with this email (any organization). */
