@@ -120,7 +120,7 @@ CREATE TABLE "executions" (
 	"payment_id" text,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"locked_until" timestamp with time zone,
-	"abort_requested" boolean DEFAULT false NOT NULL,
+	"caller_ip" text NOT NULL,
 	"duration_ms" integer,
 	"log_count" integer DEFAULT 0 NOT NULL,
 	"log_bytes" integer DEFAULT 0 NOT NULL,

@@ -490,7 +490,8 @@ export const executions = pgTable('executions', {
   paymentId: text('payment_id').references(() => payments.id),
   attempts: integer('attempts').notNull().default(0),
   lockedUntil: timestampColumn('locked_until'),
-  abortRequested: boolean('abort_requested').notNull().default(false),
+  /** The caller's IP, for a policy's IP allowlist when the price is held later (after an approval). */
+  callerIp: text('caller_ip').notNull(),
   durationMs: integer('duration_ms'),
   logCount: integer('log_count').notNull().default(0),
   logBytes: integer('log_bytes').notNull().default(0),

@@ -37,6 +37,11 @@ export interface CreateIntentInput {
 }
 
 export async function createIntent(ctx: RequestContext, input: CreateIntentInput) {
+  return inTransaction(ctx, async (tx) => intentDto(await openIntent(tx, ctx, input)));
+}
+
+/** Creates a purchase intent in the caller's transaction (POST /intents, and a marketplace execution's price). */
+export async function openIntent(tx: Executor, ctx: RequestContext, input: CreateIntentInput): Promise<IntentRow> {
   assertCanWrite(ctx.principal);
   const scope = agentScope(ctx.principal);
   if (scope && input.agent_account_id && input.agent_account_id !== scope) {
@@ -56,14 +61,12 @@ export async function createIntent(ctx: RequestContext, input: CreateIntentInput
     status: 'requires_mandate',
     createdAt: ctx.now,
   };
-  return inTransaction(ctx, async (tx) => {
-    if (!(await insertIntentIfReferencesExist(tx, row))) {
-      await getVisibleAgentAccount(tx, ctx, agentAccountId);
-      await requireVendor(tx, ctx.principal.orgId, input.vendor);
-      throw new Error('purchase intent not inserted although its references exist');
-    }
-    return intentDto(row);
-  });
+  if (!(await insertIntentIfReferencesExist(tx, row))) {
+    await getVisibleAgentAccount(tx, ctx, agentAccountId);
+    await requireVendor(tx, ctx.principal.orgId, input.vendor);
+    throw new Error('purchase intent not inserted although its references exist');
+  }
+  return row;
 }
 
 /** Loads an intent the caller may see, optionally locking it for a state change. */

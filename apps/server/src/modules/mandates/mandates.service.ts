@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { buildMandateClaims, DomainError, evaluatePolicy, invalidField, nextIntentStatus, nextMandateStatus, notFound, requiresApproval, signMandate, verifyMandate, visibleMandateStatus } from '@frameos/domain';
-import type { Executor } from '@frameos/db';
+import type { Executor, Tx } from '@frameos/db';
 import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
@@ -46,65 +46,88 @@ function throwViolation(violation: { reason: string; message: string }): never {
   throw new DomainError('policy_violation', violation.message, { reason: violation.reason });
 }
 
-export async function createMandate(ctx: RequestContext, input: { intent_id: string; policy_id: string; ttl_seconds?: number | undefined }) {
-  assertCanWrite(ctx.principal);
-  // Not inTransaction: the issuing statement stores the answer itself (one round trip fewer).
-  return retryingTransaction(ctx.db, async (tx) => {
-    const { intent, riskTier } = await lockIntentForMandate(tx, ctx, input.intent_id);
-    // Both transitions leave requires_mandate; which one applies is known once the policy is read.
-    nextIntentStatus(intent.status, 'mandate');
-    const policy = await loadPolicy(tx, ctx, input.policy_id);
-    if (policy.row.agentAccountId !== intent.agentAccountId) {
-      throw invalidField('body.policy_id', 'the policy belongs to another agent account');
-    }
-    const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
-    const verdict = evaluatePolicy(policy.rules, { vendor: intent.vendor, amount: intent.amount, currency: intent.currency, at: ctx.now, ip: ctx.ip, spentToday });
-    if (!verdict.ok) throwViolation(verdict);
+export interface CreateMandateInput {
+  intent_id: string;
+  policy_id: string;
+  ttl_seconds?: number | undefined;
+}
 
-    const needsHuman = requiresApproval(riskTier, intent.amount, policy.rules);
-    const id = newId('mandate');
-    const nonce = randomBytes(16).toString('base64url');
-    const claims = buildMandateClaims({
-      mandate_id: id,
-      intent_id: intent.id,
-      agent_account_id: intent.agentAccountId,
-      org_id: intent.orgId,
-      vendor: intent.vendor,
-      amount: intent.amount,
-      currency: intent.currency,
-      policy_id: policy.row.id,
-      policy_version: policy.row.currentVersion,
-      issuedAt: ctx.now,
-      ttlSeconds: input.ttl_seconds ?? DEFAULT_MANDATE_TTL_SECONDS,
-      nonce,
-    });
-    const jws = await signMandate(claims, ctx.app.signingKey);
-    const row: MandateRow = {
-      id,
-      orgId: intent.orgId,
-      intentId: intent.id,
-      agentAccountId: intent.agentAccountId,
-      policyId: policy.row.id,
-      policyVersion: policy.row.currentVersion,
-      vendor: intent.vendor,
-      amount: intent.amount,
-      currency: intent.currency,
-      status: needsHuman ? 'pending_approval' : 'active',
-      jws,
-      nonce,
-      issuedAt: new Date(claims.iat * 1000),
-      expiresAt: new Date(claims.exp * 1000),
-      decidedBy: null,
-      decidedAt: null,
-      usedAt: null,
-      createdAt: ctx.now,
-    };
-    const response = mandateDto(row, ctx.now);
-    await recordIssuedMandate(tx, row, needsHuman ? 'await_approval' : 'mandate', storedResponseFor(ctx, response));
-    // Approvers learn about it right away; the event commits with the mandate.
-    if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
-    return response;
+export async function createMandate(ctx: RequestContext, input: CreateMandateInput) {
+  // Not inTransaction: the issuing statement stores the answer itself (one round trip fewer).
+  return retryingTransaction(ctx.db, async (tx) => (await issueMandate(tx, ctx, input, true)).response);
+}
+
+/**
+ * Checks the intent against its policy and issues the signed mandate, active or waiting for a
+ * person, in the caller's transaction. `answers`: whether this is the request's answer (POST
+ * /mandates) or one step of a larger use case that stores its own.
+ */
+export async function issueMandate(tx: Tx, ctx: RequestContext, input: CreateMandateInput, answers: boolean): Promise<{ row: MandateRow; response: ReturnType<typeof mandateDto> }> {
+  assertCanWrite(ctx.principal);
+  const { intent, riskTier } = await lockIntentForMandate(tx, ctx, input.intent_id);
+  // Both transitions leave requires_mandate; which one applies is known once the policy is read.
+  nextIntentStatus(intent.status, 'mandate');
+  const policy = await loadPolicy(tx, ctx, input.policy_id);
+  if (policy.row.agentAccountId !== intent.agentAccountId) {
+    throw invalidField('body.policy_id', 'the policy belongs to another agent account');
+  }
+  const spentToday = await policyDaySpend(tx, policy.row.id, policy.rules, ctx.now);
+  const verdict = evaluatePolicy(policy.rules, { vendor: intent.vendor, amount: intent.amount, currency: intent.currency, at: ctx.now, ip: ctx.ip, spentToday });
+  if (!verdict.ok) throwViolation(verdict);
+
+  const needsHuman = requiresApproval(riskTier, intent.amount, policy.rules);
+  const id = newId('mandate');
+  const nonce = randomBytes(16).toString('base64url');
+  const claims = buildMandateClaims({
+    mandate_id: id,
+    intent_id: intent.id,
+    agent_account_id: intent.agentAccountId,
+    org_id: intent.orgId,
+    vendor: intent.vendor,
+    amount: intent.amount,
+    currency: intent.currency,
+    policy_id: policy.row.id,
+    policy_version: policy.row.currentVersion,
+    issuedAt: ctx.now,
+    ttlSeconds: input.ttl_seconds ?? DEFAULT_MANDATE_TTL_SECONDS,
+    nonce,
   });
+  const jws = await signMandate(claims, ctx.app.signingKey);
+  const row: MandateRow = {
+    id,
+    orgId: intent.orgId,
+    intentId: intent.id,
+    agentAccountId: intent.agentAccountId,
+    policyId: policy.row.id,
+    policyVersion: policy.row.currentVersion,
+    vendor: intent.vendor,
+    amount: intent.amount,
+    currency: intent.currency,
+    status: needsHuman ? 'pending_approval' : 'active',
+    jws,
+    nonce,
+    issuedAt: new Date(claims.iat * 1000),
+    expiresAt: new Date(claims.exp * 1000),
+    decidedBy: null,
+    decidedAt: null,
+    usedAt: null,
+    createdAt: ctx.now,
+  };
+  const response = mandateDto(row, ctx.now);
+  await recordIssuedMandate(tx, row, needsHuman ? 'await_approval' : 'mandate', answers ? storedResponseFor(ctx, response) : null);
+  // Approvers learn about it right away; the event commits with the mandate.
+  if (needsHuman) await enqueueEvent(tx, { id: newId('event'), orgId: row.orgId, type: 'mandate.pending_approval', data: response, at: ctx.now });
+  return { row, response };
+}
+
+/** The visible status (expiry included) of each of these mandates, for use cases waiting on a person's decision. */
+export async function mandateStatuses(db: Executor, ids: string[], now: Date): Promise<Map<string, ReturnType<typeof visibleMandateStatus>>> {
+  const statuses = new Map<string, ReturnType<typeof visibleMandateStatus>>();
+  for (const id of ids) {
+    const row = await findMandateById(db, id);
+    if (row) statuses.set(id, visibleMandateStatus(row, now));
+  }
+  return statuses;
 }
 
 export async function loadMandate(db: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<MandateRow> {

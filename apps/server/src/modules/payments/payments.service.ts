@@ -11,6 +11,7 @@ import { assertMandateSignature, loadMandate } from '../mandates/mandates.servic
 import { buildReceipt } from '../receipts/receipts.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { requireVendor } from '../vendors/vendors.service.ts';
+import { MARKETPLACE_RAIL } from '../vendors/vendors.schemas.ts';
 import { ledgerConstraintError, walletBalance } from '../ledger/ledger.service.ts';
 import { countPaymentBacklog, findPayment, listPayments, type PaymentRow } from './payments.repo.ts';
 import { lockExecutionState, recordSettlement, type ExecutionState } from './execution.repo.ts';
@@ -32,26 +33,37 @@ export async function executeMandate(ctx: RequestContext, mandateId: string) {
   // The answer is stored by the settlement statement (ledger rail) or, after the rail call, by the
   // transaction that records the rail's outcome: the hold alone answers nothing.
   const first = await retryingTransaction(ctx.db, async (tx) => {
-    const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, agentScope(ctx.principal));
-    if (!state) return explainUnexecutable(tx, ctx, mandateId);
-    const { mandate } = state;
-    nextMandateStatus(mandate, 'use', ctx.now);
-    await assertMandateSignature(tx, ctx, mandate);
-
-    // Limits are re-checked under the policy lock against the policy as it is now, and against
-    // everything already spent today: concurrent executes cannot overrun the daily limit together.
-    const rules = state.policyRules as unknown as PolicyRules;
-    const spentToday = await policyDaySpend(tx, mandate.policyId, rules, ctx.now);
-    const verdict = evaluatePolicy(rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
-    if (!verdict.ok) throw new DomainError('policy_violation', verdict.message, { reason: verdict.reason });
+    const state = await lockExecutable(tx, ctx, mandateId, agentScope(ctx.principal));
+    if (state.vendor.rail === MARKETPLACE_RAIL) {
+      throw new DomainError('rail_not_configured', 'A marketplace agent is paid by its executions (POST /agents/:id/execute), not by POST /execute.');
+    }
     if (!ctx.app.rails.isConfigured(state.vendor.rail)) throw railNotConfigured(state.vendor.rail);
-    if (state.wallet.balance < mandate.amount) throw insufficientFunds(state.wallet.balance, mandate.amount, mandate.currency);
     if (state.vendor.rail === 'ledger') return { kind: 'settled' as const, response: await settleOnLedger(tx, ctx, state) };
     return { kind: 'held' as const, attempt: await holdForRail(tx, ctx, state) };
   });
   if (first.kind === 'settled') return first.response;
   // The hold is committed: call the rail outside any transaction, record its answer in a second one.
   return completeOnRail(ctx, first.attempt);
+}
+
+/**
+ * Locks what paying a mandate changes and checks, under those locks, that it may pay now: the
+ * mandate is usable and its signature verifies, the policy as it is now allows it against
+ * everything already spent today (so concurrent payments cannot overrun the daily limit together),
+ * and the wallet holds the amount.
+ */
+export async function lockExecutable(tx: Tx, ctx: RequestContext, mandateId: string, scope: string | null): Promise<ExecutionState> {
+  const state = await lockExecutionState(tx, ctx.principal.orgId, mandateId, scope);
+  if (!state) return explainUnexecutable(tx, ctx, mandateId);
+  const { mandate } = state;
+  nextMandateStatus(mandate, 'use', ctx.now);
+  await assertMandateSignature(tx, ctx, mandate);
+  const rules = state.policyRules as unknown as PolicyRules;
+  const spentToday = await policyDaySpend(tx, mandate.policyId, rules, ctx.now);
+  const verdict = evaluatePolicy(rules, { vendor: mandate.vendor, amount: mandate.amount, currency: mandate.currency, at: ctx.now, ip: ctx.ip, spentToday });
+  if (!verdict.ok) throw new DomainError('policy_violation', verdict.message, { reason: verdict.reason });
+  if (state.wallet.balance < mandate.amount) throw insufficientFunds(state.wallet.balance, mandate.amount, mandate.currency);
+  return state;
 }
 
 /** The ledger rail: the transfer in this transaction is the settlement (one locking, one writing statement). */
@@ -119,7 +131,7 @@ async function explainUnexecutable(tx: Tx, ctx: RequestContext, mandateId: strin
   const mandate = await loadMandate(tx, ctx, mandateId);
   nextMandateStatus(mandate, 'use', ctx.now);
   const vendor = await requireVendor(tx, mandate.orgId, mandate.vendor);
-  if (!ctx.app.rails.isConfigured(vendor.rail)) throw railNotConfigured(vendor.rail);
+  if (vendor.rail !== MARKETPLACE_RAIL && !ctx.app.rails.isConfigured(vendor.rail)) throw railNotConfigured(vendor.rail);
   const balance = await walletBalance(tx, mandate.orgId, mandate.agentAccountId, mandate.currency);
   if (balance === null) throw insufficientFunds(0, mandate.amount, mandate.currency);
   // Everything exists: the policy changed version while we waited for its lock. Start again.

@@ -8,6 +8,10 @@ export async function insertVendor(db: Executor, row: typeof vendors.$inferInser
   await db.insert(vendors).values(row);
 }
 
+export async function insertVendorIfMissing(db: Executor, row: typeof vendors.$inferInsert) {
+  await db.insert(vendors).values(row).onConflictDoNothing();
+}
+
 export async function findVendorBySlug(db: Executor, orgId: string, vendorId: string): Promise<VendorRow | null> {
   const [row] = await db.select().from(vendors).where(and(eq(vendors.orgId, orgId), eq(vendors.vendorId, vendorId)));
   return row ?? null;

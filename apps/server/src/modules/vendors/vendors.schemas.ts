@@ -4,6 +4,9 @@ import { VendorSlugSchema } from '@frameos/domain';
 export const RAILS = ['ledger', 'stripe', 'cashfree', 'x402'] as const;
 export const RailSchema = z.enum(RAILS);
 export type Rail = z.infer<typeof RailSchema>;
+/** A marketplace agent's vendor row: created by a deployment, paid by executions, never by POST /vendors. */
+export const MARKETPLACE_RAIL = 'marketplace';
+const VendorRailSchema = z.enum([...RAILS, MARKETPLACE_RAIL]);
 
 export const CreateVendorBodySchema = z.object({
   vendor_id: VendorSlugSchema,
@@ -17,7 +20,7 @@ export const VendorSchema = z.object({
   id: z.string(),
   vendor_id: z.string(),
   name: z.string(),
-  rail: RailSchema,
+  rail: VendorRailSchema,
   settings: z.record(z.string(), z.unknown()),
   created_at: z.string(),
 });

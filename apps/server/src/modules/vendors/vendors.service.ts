@@ -7,11 +7,11 @@ import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin, assertCanReadOrg } from '../auth/principal.ts';
-import { findVendorBySlug, insertVendor, listVendors, type VendorRow } from './vendors.repo.ts';
-import { X402VendorSettingsSchema, type Rail } from './vendors.schemas.ts';
+import { findVendorBySlug, insertVendor, insertVendorIfMissing, listVendors, type VendorRow } from './vendors.repo.ts';
+import { MARKETPLACE_RAIL, X402VendorSettingsSchema, type Rail } from './vendors.schemas.ts';
 
 export function vendorDto(row: VendorRow) {
-  return { object: 'vendor' as const, id: row.id, vendor_id: row.vendorId, name: row.name, rail: row.rail as Rail, settings: row.settings, created_at: row.createdAt.toISOString() };
+  return { object: 'vendor' as const, id: row.id, vendor_id: row.vendorId, name: row.name, rail: row.rail as Rail | typeof MARKETPLACE_RAIL, settings: row.settings, created_at: row.createdAt.toISOString() };
 }
 
 export async function createVendor(ctx: RequestContext, input: { vendor_id: string; name: string; rail: Rail; settings?: Record<string, string | number | boolean> | undefined }) {
@@ -28,6 +28,19 @@ export async function createVendor(ctx: RequestContext, input: { vendor_id: stri
     if (isUniqueViolation(err)) throw new DomainError('vendor_exists', `A vendor with vendor_id ${input.vendor_id} already exists`);
     throw err;
   }
+}
+
+/**
+ * The vendor row through which an org pays a marketplace agent (vendor_id = the agent's id, rail
+ * `marketplace`), created by its first deployment. An org that already named one of its own vendors
+ * after the agent id keeps it, and its executions are refused (the rail is not `marketplace`).
+ */
+export async function ensureMarketplaceVendor(db: Executor, orgId: string, agentId: string, name: string, now: Date): Promise<VendorRow> {
+  await insertVendorIfMissing(db, { id: newId('vendor'), orgId, vendorId: agentId, name, rail: MARKETPLACE_RAIL, settings: {}, createdAt: now });
+  const row = await findVendorBySlug(db, orgId, agentId);
+  if (!row) throw new Error(`vendor ${agentId} vanished after insert`);
+  if (row.rail !== MARKETPLACE_RAIL) throw new DomainError('vendor_exists', `The organization already has its own vendor ${agentId}; rename it to deploy the marketplace agent of that id.`);
+  return row;
 }
 
 export async function requireVendor(db: Executor, orgId: string, vendorId: string): Promise<VendorRow> {
