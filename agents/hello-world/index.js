@@ -1,0 +1,3 @@
+export default async function handler(inputs) {
+  return { greeting: `Hello, ${inputs.name}` };
+}
