@@ -41,6 +41,10 @@ export const EXCEPTIONS: Readonly<Record<string, { tables: readonly string[]; re
     tables: ['payments'],
     reason: 'spend is a read model over payments (the daily-limit sum) used by both mandates and payments without a service cycle',
   },
+  'apps/server/src/modules/registry/agent-stats.repo.ts': {
+    tables: ['deployments', 'executions'],
+    reason: 'catalogue stats are a read model over deployments and executions (counts, success rate, median duration); the executions module depends on the registry, so a service call back would be a cycle',
+  },
 };
 
 /** The Drizzle schema's export name of each table (`purchaseIntents` → `purchase_intents`). */

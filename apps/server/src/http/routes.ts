@@ -17,6 +17,7 @@ import { refundRoutes } from '../modules/payments/refunds.routes.ts';
 import { railWebhookRoutes } from '../modules/payments/rail-webhooks.routes.ts';
 import { metricsRoutes } from '../modules/metrics/metrics.routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhooks/webhook-endpoints.routes.ts';
+import { registryRoutes } from '../modules/registry/registry.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -33,6 +34,7 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await refundRoutes(app);
   await railAccountRoutes(app);
   await webhookEndpointRoutes(app);
+  await registryRoutes(app);
   await railWebhookRoutes(app, appCtx);
   await metricsRoutes(app, appCtx);
   await integrityRoutes(app);
