@@ -18,6 +18,9 @@ import { railWebhookRoutes } from '../modules/payments/rail-webhooks.routes.ts';
 import { metricsRoutes } from '../modules/metrics/metrics.routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhooks/webhook-endpoints.routes.ts';
 import { registryRoutes } from '../modules/registry/registry.routes.ts';
+import { deploymentRoutes } from '../modules/executions/deployments.routes.ts';
+import { executionRoutes } from '../modules/executions/executions.routes.ts';
+import { earningsRoutes } from '../modules/ledger/earnings.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -38,4 +41,7 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await railWebhookRoutes(app, appCtx);
   await metricsRoutes(app, appCtx);
   await integrityRoutes(app);
+  await deploymentRoutes(app);
+  await executionRoutes(app);
+  await earningsRoutes(app);
 }

@@ -3,6 +3,8 @@ import { sweepExpiredKeys } from '../modules/idempotency/idempotency.service.ts'
 import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
 import { reconcilePendingPayments } from '../modules/payments/reconciliation.service.ts';
 import { startDeliveryLoop } from '../modules/webhooks/webhook-deliveries.worker.ts';
+import { ExecutionWorker } from '../modules/executions/execution-runner.ts';
+import { createSandbox } from '../modules/runtime/sandbox.registry.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -10,7 +12,8 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  * Background work. Outbound webhooks are delivered from their table (the durable queue: rows written
  * in the transaction that caused them, claimed with leases; see docs/architecture.md). On timers:
  * reconciliation of pending rail payments, the daily receipt-chain integrity check, and dropping
- * idempotency records past their 24 h retention. Every job is safe to run in several processes.
+ * idempotency records past their 24 h retention. Marketplace executions run from their own table
+ * (the same lease mechanism) in the sandbox's process pool. Every job is safe to run in several processes.
  */
 export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   const sweep = async () => {
@@ -45,10 +48,14 @@ export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   void checkIntegrity();
   void reconcile();
   const deliveries = startDeliveryLoop(appCtx);
+  const sandbox = createSandbox();
+  const executions = new ExecutionWorker(appCtx, sandbox);
+  executions.start();
   return {
     stop: async () => {
       timers.forEach((t) => clearInterval(t));
-      await deliveries.stop();
+      await Promise.all([deliveries.stop(), executions.stop()]);
+      await sandbox.close();
     },
   };
 }

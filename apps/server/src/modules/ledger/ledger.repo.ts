@@ -79,3 +79,31 @@ export async function applyBalanceChanges(db: Executor, lines: readonly Posting[
     await db.update(ledgerAccounts).set({ balance: sql`${ledgerAccounts.balance} + ${line.amount}` }).where(eq(ledgerAccounts.id, line.accountId));
   }
 }
+
+export interface EarningRow {
+  type: 'developer_payable' | 'platform_revenue';
+  /** `<developer_id>/<agent_id>`: marketplace accounts are kept per developer and agent. */
+  ownerRef: string;
+  currency: string;
+  day: string;
+  amount: number;
+  transfers: number;
+}
+
+/**
+ * What marketplace captures credited a developer's accounts and the platform's fee accounts for
+ * that developer's agents, per account, currency and UTC day, within [from, to).
+ */
+export async function marketplaceCredits(db: Executor, developerId: string, from: Date, to: Date): Promise<EarningRow[]> {
+  const rows = rowsOf(await db.execute(sql`
+    select a.type, a.owner_ref, p.currency, to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD') as day,
+           sum(p.amount)::text as amount, count(*)::text as transfers
+    from postings p
+    join ledger_accounts a on a.id = p.account_id
+    join transfers t on t.id = p.transfer_id
+    where a.type in ('developer_payable', 'platform_revenue') and a.owner_ref like ${`${developerId}/%`}
+      and t.kind = 'payment_capture' and t.created_at >= ${from} and t.created_at < ${to}
+    group by a.type, a.owner_ref, p.currency, day
+    order by day, a.owner_ref`));
+  return rows.map((r) => ({ type: r.type as EarningRow['type'], ownerRef: String(r.owner_ref), currency: String(r.currency), day: String(r.day), amount: exactInteger(r.amount), transfers: Number(r.transfers) }));
+}

@@ -2,7 +2,7 @@ import { assertBalancedPostings, assertHoldResolution, assertTransferKind, build
 import type { Executor } from '@frameos/db';
 import { newId } from '../../lib/ids.ts';
 import { isCheckViolation, pgConstraint } from '../../lib/pg-errors.ts';
-import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, lockHold, type AccountKey } from './ledger.repo.ts';
+import { applyBalanceChanges, findAccount, insertAccountIfMissing, insertTransfer, listAccountsOfOwners, lockHold, marketplaceCredits, type AccountKey } from './ledger.repo.ts';
 
 export type { AccountKey } from './ledger.repo.ts';
 export type { LedgerAccountType, TransferKind } from '@frameos/domain';
@@ -105,4 +105,41 @@ export async function balancesOf(db: Executor, orgId: string, type: AccountKey['
 export async function walletBalance(db: Executor, orgId: string, agentAccountId: string, currency: string): Promise<number | null> {
   const account = await findAccount(db, { orgId, type: 'agent_wallet', ownerRef: agentAccountId, currency });
   return account ? account.balance : null;
+}
+
+export interface DeveloperEarnings {
+  totals: { currency: string; gross: number; platform_fees: number; net: number; executions: number }[];
+  by_agent: { agent_id: string; currency: string; gross: number; platform_fees: number; net: number; executions: number }[];
+  by_day: { day: string; currency: string; gross: number; platform_fees: number; net: number; executions: number }[];
+}
+
+/**
+ * A developer's marketplace earnings from the ledger: net is what the captures credited the
+ * developer's payable accounts, platform_fees what they credited the platform for the same runs,
+ * gross the two together; executions counts the paid runs (one capture to the developer each).
+ */
+export async function developerEarnings(db: Executor, developerId: string, from: Date, to: Date): Promise<DeveloperEarnings> {
+  const rows = await marketplaceCredits(db, developerId, from, to);
+  const group = <K extends string>(keyOf: (r: (typeof rows)[number]) => Record<K, string>) => {
+    const groups = new Map<string, Record<K, string> & { currency: string; gross: number; platform_fees: number; net: number; executions: number }>();
+    for (const r of rows) {
+      const key = keyOf(r);
+      const id = `${Object.values(key).join('|')}|${r.currency}`;
+      const g = groups.get(id) ?? { ...key, currency: r.currency, gross: 0, platform_fees: 0, net: 0, executions: 0 };
+      if (r.type === 'developer_payable') {
+        g.net += r.amount;
+        g.executions += r.transfers;
+      } else {
+        g.platform_fees += r.amount;
+      }
+      g.gross = g.net + g.platform_fees;
+      groups.set(id, g);
+    }
+    return [...groups.values()];
+  };
+  return {
+    totals: group(() => ({})),
+    by_agent: group((r) => ({ agent_id: r.ownerRef.slice(r.ownerRef.indexOf('/') + 1) })),
+    by_day: group((r) => ({ day: r.day })),
+  };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Events an endpoint can subscribe to (more arrive with the rails and executions). */
-export const WEBHOOK_EVENTS = ['payment.settled', 'payment.failed', 'payment.refunded', 'mandate.pending_approval', 'mandate.approved'] as const;
+export const WEBHOOK_EVENTS = ['payment.settled', 'payment.failed', 'payment.refunded', 'mandate.pending_approval', 'mandate.approved', 'execution.succeeded', 'execution.failed', 'agent.event'] as const;
 export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,0 +1,228 @@
+import { outputProblems, usageCost, type AgentManifest } from '@frameos/domain';
+import type { AppContext } from '../../context.ts';
+import { newId } from '../../lib/ids.ts';
+import { retryingTransaction } from '../../lib/transaction.ts';
+import { captureExecutionPayment } from '../payments/marketplace-payments.service.ts';
+import { enqueueEvent } from '../webhooks/events.sql.ts';
+import { loadAgentCode, loadRunnableVersion } from '../registry/registry.service.ts';
+import type { Sandbox, SandboxLogLine, SandboxOutcome } from '../runtime/sandbox.ts';
+import { findDeploymentById } from './deployments.repo.ts';
+import { deploymentSecrets } from './deployments.service.ts';
+import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, updateExecution, type ExecutionRow } from './executions.repo.ts';
+import { endExecution, executionDto } from './executions.service.ts';
+import { buildRunHost, type CapabilityHandlers, type RunFacts } from './run-host.ts';
+import { claimRuns, startDecidedRuns, type ClaimedRun } from './execution-queue.service.ts';
+
+/** The most of an execution's log that is kept (1 MiB); beyond it lines are dropped and `logs_truncated` is set. */
+export const MAX_LOG_BYTES = 1024 * 1024;
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** One run in this worker: its abort switch and its log lines not yet written. */
+interface RunInFlight {
+  claim: ClaimedRun;
+  abort: AbortController;
+  pendingLogs: { seq: number; level: string; message: string; at: Date }[];
+  nextSeq: number;
+}
+
+/**
+ * The execution worker of one process: claims due runs up to RUNTIME_CONCURRENCY, runs each in the
+ * sandbox, renews the leases of its runs while they go, and records each end in one transaction
+ * (outputs, capture or void, event). A run that was aborted (or re-claimed after a lost lease)
+ * meanwhile has its sandbox stopped and its result dropped.
+ */
+export class ExecutionWorker {
+  private readonly inFlight = new Map<string, RunInFlight>();
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(private readonly app: AppContext, private readonly sandbox: Sandbox, private readonly capabilities: CapabilityHandlers = {}) {}
+
+  start(): void {
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(500, Math.floor(this.app.config.runtime.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight.values()].map((r) => r.abort.abort()));
+  }
+
+  /** Claims and runs until nothing is due, awaiting every run: tests and benchmarks drive the queue with it. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      await startDecidedRuns(this.app);
+      const claimed = await claimRuns(this.app, this.app.config.runtime.concurrency);
+      if (claimed.length === 0 && this.inFlight.size === 0) return total;
+      total += claimed.length;
+      await Promise.all(claimed.map((c) => this.execute(c)));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let claimed = 0;
+      try {
+        await startDecidedRuns(this.app);
+        const runs = await claimRuns(this.app, this.app.config.runtime.concurrency - this.inFlight.size);
+        claimed = runs.length;
+        for (const run of runs) void this.execute(run).finally(() => this.wake?.());
+      } catch (err) {
+        this.app.log.error({ err }, 'execution claim failed');
+      }
+      if (this.stopped) break;
+      const full = this.inFlight.size >= this.app.config.runtime.concurrency;
+      if (claimed === 0 || full) await this.sleep(full ? 60_000 : this.app.config.runtime.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** Renews the leases of this worker's runs; a run no longer ours (aborted, re-claimed) is stopped. */
+  private async renew(): Promise<void> {
+    const runs = [...this.inFlight.values()];
+    if (runs.length === 0) return;
+    try {
+      const until = new Date(this.app.clock().getTime() + this.app.config.runtime.leaseMs);
+      const kept = new Set(await renewLeases(this.app.database.db, runs.map((r) => ({ id: r.claim.execution.id, attempt: r.claim.attempt })), until));
+      for (const run of runs) {
+        if (!kept.has(run.claim.execution.id)) run.abort.abort();
+        else await this.flushLogs(run);
+      }
+    } catch (err) {
+      this.app.log.error({ err }, 'execution lease renewal failed');
+    }
+  }
+
+  private async flushLogs(run: RunInFlight): Promise<void> {
+    const lines = run.pendingLogs.splice(0);
+    if (lines.length > 0) await insertLogLines(this.app.database.db, run.claim.execution.id, lines);
+  }
+
+  private async execute(claim: ClaimedRun): Promise<void> {
+    const { execution } = claim;
+    const flight: RunInFlight = { claim, abort: new AbortController(), pendingLogs: [], nextSeq: execution.logCount + 1 };
+    this.inFlight.set(execution.id, flight);
+    const log = this.app.log.child({ execution_id: execution.id, agent_id: execution.agentId, attempt: claim.attempt });
+    try {
+      const facts = await this.runFacts(execution);
+      let logBytes = execution.logBytes;
+      let truncated = execution.logsTruncated;
+      const onLog = (line: SandboxLogLine) => {
+        const size = Buffer.byteLength(line.message, 'utf8');
+        if (truncated || logBytes + size > MAX_LOG_BYTES) {
+          truncated = true;
+          return;
+        }
+        logBytes += size;
+        flight.pendingLogs.push({ seq: flight.nextSeq++, level: line.level, message: line.message, at: this.app.clock() });
+      };
+      const outcome = await this.sandbox.run({
+        runId: execution.id,
+        code: facts.code,
+        codeSha256: facts.codeSha256,
+        inputs: execution.inputs,
+        context: { execution_id: execution.id, config: facts.config, secrets: facts.secrets },
+        capabilities: facts.capabilities,
+        limits: {
+          timeoutMs: Math.min(facts.manifest.runtime.timeout_ms, this.app.config.runtime.maxTimeoutMs),
+          memoryMb: Math.max(16, Math.min(facts.manifest.runtime.memory_mb, this.app.config.runtime.maxMemoryMb)),
+          maxOutputBytes: MAX_OUTPUT_BYTES,
+          maxLogBytes: MAX_LOG_BYTES - execution.logBytes,
+        },
+        host: buildRunHost(this.app, facts, this.capabilities),
+        onLog,
+        signal: flight.abort.signal,
+      });
+      await this.flushLogs(flight);
+      await this.finish(claim, facts.manifest, facts.developer, outcome, { logBytes, logCount: flight.nextSeq - 1, logsTruncated: truncated || outcome.logsTruncated });
+      log.info({ status: outcome.status, duration_ms: outcome.durationMs }, 'execution ended');
+    } catch (err) {
+      // Our own failure (database, registry), not the agent's: the lease lapses and another attempt or worker ends it.
+      log.error({ err }, 'execution could not be completed by this worker');
+    } finally {
+      this.inFlight.delete(execution.id);
+    }
+  }
+
+  private async runFacts(execution: ExecutionRow): Promise<RunFacts & { code: string; codeSha256: string; manifest: AgentManifest; developer: { developerId: string; orgId: string } }> {
+    const deployment = await findDeploymentById(this.app.database.db, execution.deploymentId);
+    if (!deployment) throw new Error(`deployment ${execution.deploymentId} of execution ${execution.id} does not exist`);
+    const runnable = await loadRunnableVersion(this.app.database.db, execution.agentId, execution.version, { allowSuspended: true });
+    const code = await loadAgentCode(this.app, runnable.codeSha256);
+    const capabilities = [...runnable.manifest.capabilities, ...(runnable.manifest.pricing.model === 'pay_per_use' ? ['charge'] : [])];
+    return {
+      executionId: execution.id,
+      orgId: execution.orgId,
+      deploymentId: deployment.id,
+      agentId: execution.agentId,
+      allowedHosts: deployment.allowedHosts,
+      unitPrice: runnable.manifest.pricing.amount,
+      heldAmount: execution.heldAmount,
+      capabilities,
+      config: deployment.config,
+      secrets: deploymentSecrets({ app: this.app }, deployment),
+      code,
+      codeSha256: runnable.codeSha256,
+      manifest: runnable.manifest,
+      developer: runnable.developer,
+    };
+  }
+
+  /**
+   * Records a run's end in one transaction, under the execution's row lock, only if the run is still
+   * this worker's (running, same attempt): outputs checked against the manifest, the hold captured
+   * (succeeded) or voided (anything else), the outbound event.
+   */
+  private async finish(claim: ClaimedRun, manifest: AgentManifest, developer: { developerId: string; orgId: string }, outcome: SandboxOutcome, logs: { logBytes: number; logCount: number; logsTruncated: boolean }): Promise<void> {
+    await retryingTransaction(this.app.database.db, async (tx) => {
+      const run = await lockExecutionById(tx, claim.execution.id);
+      if (!run || run.status !== 'running' || run.attempts !== claim.attempt) return;
+      const now = this.app.clock();
+      const extra = { durationMs: Math.round(outcome.durationMs), ...logs };
+      if (outcome.status === 'succeeded') {
+        const problems = outputProblems(manifest, outcome.outputs);
+        if (problems.length > 0) {
+          await endExecution(tx, this.app, run, 'fail', { code: 'invalid_output', message: `The outputs do not match the manifest: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` }, now, extra);
+          return;
+        }
+        const cost = await runCost(tx, run, manifest);
+        if (run.paymentId) await captureExecutionPayment(tx, this.app, run.paymentId, { amount: cost, developer, executionId: run.id }, now);
+        const ended = await updateExecution(tx, run.id, { ...extra, status: 'succeeded', outputs: outcome.outputs, costAmount: cost, completedAt: now, lockedUntil: null });
+        await enqueueEvent(tx, { id: newId('event'), orgId: ended.orgId, type: 'execution.succeeded', data: executionDto(ended), at: now });
+        return;
+      }
+      const transition = outcome.status === 'timed_out' ? 'time_out' : outcome.status === 'aborted' ? 'abort' : 'fail';
+      await endExecution(tx, this.app, run, transition, outcome.error, now, extra);
+    });
+  }
+}
+
+/** What a successful run costs: the price (per_execution), units × price (pay_per_use), nothing (subscription). */
+async function runCost(tx: Parameters<typeof chargedUnits>[0], run: ExecutionRow, manifest: AgentManifest): Promise<number> {
+  switch (manifest.pricing.model) {
+    case 'per_execution':
+      return run.heldAmount;
+    case 'pay_per_use':
+      return Math.min(usageCost(await chargedUnits(tx, run.id), manifest.pricing.amount), run.heldAmount);
+    case 'subscription':
+      return 0;
+  }
+}
