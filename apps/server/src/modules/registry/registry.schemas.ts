@@ -135,6 +135,6 @@ export const AdminListQuerySchema = z.object({
 export type AdminListStatus = z.infer<typeof AdminListQuerySchema>['status'];
 
 const ReasonSchema = z.string().trim().min(1).max(1000);
-export const ApproveBodySchema = z.object({ version: VersionSchema.optional(), reason: ReasonSchema.optional() }).optional();
+export const ApproveBodySchema = z.object({ version: VersionSchema.optional(), reason: ReasonSchema.optional() }).nullish();
 export const RejectBodySchema = z.object({ version: VersionSchema.optional(), reason: ReasonSchema });
 export const SuspendBodySchema = z.object({ reason: ReasonSchema });
