@@ -1,8 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import { isPublicAddress, signWebhook } from '@frameos/domain';
+import { signWebhook } from '@frameos/domain';
+import { isNonPublicError, isNonPublicLiteral, publicOnlyLookup } from '../../lib/public-network.ts';
 
 export interface WebhookMessage {
   /** The event id: the Standard Webhooks `webhook-id`, the same on every retry so receivers can dedupe. */
@@ -28,8 +27,9 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * Sends one signed delivery. In production the address is checked at connect time by the socket's
- * own DNS lookup, so a host that resolved to a public address when the endpoint was registered and
- * to a private one now (DNS rebinding) is refused before any byte is sent.
+ * own DNS lookup (`lib/public-network.ts`, shared with agents' `ctx.fetch`), so a host that resolved
+ * to a public address when the endpoint was registered and to a private one now (DNS rebinding) is
+ * refused before any byte is sent.
  */
 export function sendWebhook(url: string, secret: string, message: WebhookMessage, options: SendOptions): Promise<SendResult> {
   const started = performance.now();
@@ -41,8 +41,7 @@ export function sendWebhook(url: string, secret: string, message: WebhookMessage
     return Promise.resolve(done(false, null, 'invalid URL'));
   }
   if (options.production && target.protocol !== 'https:') return Promise.resolve(done(false, null, 'only https endpoints are called in production'));
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  if (options.production && isIP(host) && !isPublicAddress(host)) return Promise.resolve(done(false, null, 'the endpoint resolves to a non-public address'));
+  if (options.production && isNonPublicLiteral(target.hostname)) return Promise.resolve(done(false, null, 'the endpoint resolves to a non-public address'));
 
   const headers = {
     'content-type': 'application/json',
@@ -77,24 +76,9 @@ export function sendWebhook(url: string, secret: string, message: WebhookMessage
   });
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as LookupAddress[];
-    if (list.length === 0 || !list.every((a) => isPublicAddress(a.address))) {
-      return callback(Object.assign(new Error('the endpoint resolves to a non-public address'), { code: 'ENONPUBLIC' }), []);
-    }
-    const wantsAll = (options as { all?: boolean }).all === true;
-    if (wantsAll) return callback(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-}
-
 function describe(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENONPUBLIC' || err.message.includes('non-public')) return 'the endpoint resolves to a non-public address';
+  if (isNonPublicError(err)) return 'the endpoint resolves to a non-public address';
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'host not found';
   if (code === 'ECONNRESET') return 'connection reset';
