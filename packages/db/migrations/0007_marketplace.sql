@@ -66,6 +66,7 @@ CREATE TABLE "deployments" (
 	"allowed_hosts" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"max_concurrency" integer NOT NULL,
 	"paid_until" timestamp with time zone,
+	"pending_mandate_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp with time zone,
@@ -142,6 +143,7 @@ ALTER TABLE "deployments" ADD CONSTRAINT "deployments_org_id_organizations_id_fk
 ALTER TABLE "deployments" ADD CONSTRAINT "deployments_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployments" ADD CONSTRAINT "deployments_agent_account_id_agent_accounts_id_fk" FOREIGN KEY ("agent_account_id") REFERENCES "public"."agent_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployments" ADD CONSTRAINT "deployments_policy_id_policies_id_fk" FOREIGN KEY ("policy_id") REFERENCES "public"."policies"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "deployments" ADD CONSTRAINT "deployments_pending_mandate_id_mandates_id_fk" FOREIGN KEY ("pending_mandate_id") REFERENCES "public"."mandates"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "developers" ADD CONSTRAINT "developers_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "execution_charges" ADD CONSTRAINT "execution_charges_execution_id_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."executions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "execution_logs" ADD CONSTRAINT "execution_logs_execution_id_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."executions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -156,6 +158,7 @@ CREATE INDEX "agents_developer_idx" ON "agents" USING btree ("developer_id");-->
 CREATE INDEX "agents_listed_idx" ON "agents" USING btree ("approved_at") WHERE "agents"."latest_approved_version" is not null and "agents"."suspended_at" is null;--> statement-breakpoint
 CREATE INDEX "deployments_org_idx" ON "deployments" USING btree ("org_id","id");--> statement-breakpoint
 CREATE INDEX "deployments_agent_idx" ON "deployments" USING btree ("agent_id");--> statement-breakpoint
+CREATE INDEX "deployments_renewal_idx" ON "deployments" USING btree ("paid_until") WHERE "deployments"."paid_until" is not null and "deployments"."status" in ('active','past_due');--> statement-breakpoint
 CREATE UNIQUE INDEX "developers_org_key" ON "developers" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "executions_org_idx" ON "executions" USING btree ("org_id","id");--> statement-breakpoint
 CREATE INDEX "executions_deployment_idx" ON "executions" USING btree ("deployment_id","status");--> statement-breakpoint

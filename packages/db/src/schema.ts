@@ -452,14 +452,16 @@ export const deployments = pgTable('deployments', {
   secretNames: jsonb('secret_names').$type<string[]>().notNull().default([]),
   allowedHosts: jsonb('allowed_hosts').$type<string[]>().notNull().default([]),
   maxConcurrency: integer('max_concurrency').notNull(),
-  /** subscription pricing: the end of the period paid for. */
+  /** subscription pricing: the end of the period paid for, and the period's mandate while it waits for a person. */
   paidUntil: timestampColumn('paid_until'),
+  pendingMandateId: text('pending_mandate_id').references(() => mandates.id),
   createdAt: createdAt(),
   updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   deletedAt: timestampColumn('deleted_at'),
 }, (t) => [
   index('deployments_org_idx').on(t.orgId, t.id),
   index('deployments_agent_idx').on(t.agentId),
+  index('deployments_renewal_idx').on(t.paidUntil).where(sql`${t.paidUntil} is not null and ${t.status} in ('active','past_due')`),
   check('deployments_status_check', sql`${t.status} in ('active','paused','past_due','deleted')`),
   check('deployments_max_concurrency_check', sql`${t.maxConcurrency} between 1 and 100`),
 ]);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, ne } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
 const { deployments } = schema;
@@ -42,4 +42,11 @@ export async function lockDeploymentsForClaim(db: Executor, ids: string[]): Prom
     .from(deployments)
     .where(inArray(deployments.id, ids))
     .for('update', { skipLocked: true });
+}
+
+/** Subscriptions whose paid period has ended (or that wait for an approval), oldest first, locked (SKIP LOCKED). */
+export async function lockDueSubscriptions(db: Executor, now: Date, limit: number, id?: string): Promise<DeploymentRow[]> {
+  const conditions = [inArray(deployments.status, ['active', 'past_due']), lte(deployments.paidUntil, now)];
+  if (id) conditions.push(eq(deployments.id, id));
+  return db.select().from(deployments).where(and(...conditions)).orderBy(asc(deployments.paidUntil)).limit(limit).for('update', { skipLocked: true });
 }

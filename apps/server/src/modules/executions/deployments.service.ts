@@ -11,6 +11,7 @@ import { loadPolicy } from '../policies/policies.service.ts';
 import { ensureMarketplaceVendor } from '../vendors/vendors.service.ts';
 import { loadRunnableVersion } from '../registry/registry.service.ts';
 import { findDeployment, insertDeployment, listDeployments, updateDeployment, type DeploymentRow } from './deployments.repo.ts';
+import { chargeSubscriptionPeriod } from './subscriptions.service.ts';
 
 export type { DeploymentRow } from './deployments.repo.ts';
 
@@ -32,6 +33,7 @@ export function deploymentDto(row: DeploymentRow, pricing: { model: string; amou
     max_concurrency: row.maxConcurrency,
     pricing,
     paid_until: row.paidUntil?.toISOString() ?? null,
+    pending_mandate_id: row.pendingMandateId,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -78,10 +80,18 @@ export async function deployAgent(ctx: RequestContext, agentId: string, input: D
       allowedHosts: [...new Set(input.allowed_hosts ?? [])],
       maxConcurrency: input.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
       paidUntil: null,
+      pendingMandateId: null,
       createdAt: ctx.now,
       updatedAt: ctx.now,
       deletedAt: null,
     };
+    if (runnable.manifest.pricing.model === 'subscription') {
+      // The first period is paid now, through the policy; if a person must approve it, the
+      // deployment waits past_due until the renewal job finds the mandate approved.
+      const charge = await chargeSubscriptionPeriod(tx, ctx, row, runnable, ctx.now);
+      if (charge.paid) row.paidUntil = charge.paidUntil;
+      else Object.assign(row, { status: 'past_due', paidUntil: ctx.now, pendingMandateId: charge.pendingMandateId });
+    }
     await insertDeployment(tx, row);
     return deploymentDto(row, runnable.manifest.pricing);
   });

@@ -11,7 +11,11 @@ import { deploymentSecrets } from './deployments.service.ts';
 import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, updateExecution, type ExecutionRow } from './executions.repo.ts';
 import { endExecution, executionDto } from './executions.service.ts';
 import { buildRunHost, type CapabilityHandlers, type RunFacts } from './run-host.ts';
-import { claimRuns, startDecidedRuns, type ClaimedRun } from './execution-queue.service.ts';
+import { claimRuns, startDecidedRuns, workerContext, type ClaimedRun } from './execution-queue.service.ts';
+import { renewSubscriptions } from './subscriptions.service.ts';
+
+/** How often a worker looks for subscriptions to renew. */
+const RENEWAL_INTERVAL_MS = 60_000;
 
 /** The most of an execution's log that is kept (1 MiB); beyond it lines are dropped and `logs_truncated` is set. */
 export const MAX_LOG_BYTES = 1024 * 1024;
@@ -37,6 +41,7 @@ export class ExecutionWorker {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private lastRenewal = 0;
 
   constructor(private readonly app: AppContext, private readonly sandbox: Sandbox, private readonly capabilities: CapabilityHandlers = {}) {}
 
@@ -57,6 +62,7 @@ export class ExecutionWorker {
   /** Claims and runs until nothing is due, awaiting every run: tests and benchmarks drive the queue with it. */
   async drain(): Promise<number> {
     let total = 0;
+    await renewSubscriptions(this.app, (orgId) => workerContext(this.app, orgId, '127.0.0.1'));
     for (;;) {
       await startDecidedRuns(this.app);
       const claimed = await claimRuns(this.app, this.app.config.runtime.concurrency);
@@ -70,6 +76,10 @@ export class ExecutionWorker {
     while (!this.stopped) {
       let claimed = 0;
       try {
+        if (this.app.clock().getTime() - this.lastRenewal >= RENEWAL_INTERVAL_MS) {
+          this.lastRenewal = this.app.clock().getTime();
+          await renewSubscriptions(this.app, (orgId) => workerContext(this.app, orgId, '127.0.0.1'));
+        }
         await startDecidedRuns(this.app);
         const runs = await claimRuns(this.app, this.app.config.runtime.concurrency - this.inFlight.size);
         claimed = runs.length;

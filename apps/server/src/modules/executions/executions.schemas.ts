@@ -44,7 +44,9 @@ export const DeploymentSchema = z.object({
   allowed_hosts: z.array(z.string()),
   max_concurrency: z.number().int(),
   pricing: z.object({ model: z.string(), amount: z.number().int(), currency: z.string() }),
+  /** subscription: the end of the paid period, and the period's mandate while it waits for a person's approval. */
   paid_until: z.string().nullable(),
+  pending_mandate_id: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

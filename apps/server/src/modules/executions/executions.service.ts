@@ -66,6 +66,9 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
     if (deployment.status === 'past_due') throw new DomainError('subscription_past_due', 'The subscription renewal of this deployment failed; top up the wallet and it is retried.');
     if (deployment.status !== 'active') throw new DomainError('deployment_not_active', `The deployment is ${deployment.status}.`);
     const runnable = await loadRunnableVersion(tx, agentId, deployment.version);
+    if (runnable.manifest.pricing.model === 'subscription' && (!deployment.paidUntil || deployment.paidUntil <= ctx.now)) {
+      throw new DomainError('subscription_past_due', 'The subscription period has ended and is not renewed yet; keep the wallet funded and it is renewed.');
+    }
     const problems = inputProblems(runnable.manifest, input.inputs);
     if (problems.length > 0) {
       throw new DomainError('invalid_inputs', `The inputs do not match the agent's manifest: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { errors: problems });

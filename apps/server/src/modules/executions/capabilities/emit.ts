@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { AppContext } from '../../../context.ts';
+import { newId } from '../../../lib/ids.ts';
+import { enqueueEvent } from '../../webhooks/events.sql.ts';
+import { CapabilityError, type CapabilityHandler } from '../run-host.ts';
+import { jsonSize, KiB, parseArgs, requireCapability } from './support.ts';
+
+/**
+ * `ctx.emit(type, data)` (capability `webhook`): an outbound `agent.event` to the deploying org's
+ * webhook endpoints subscribed to it, through the webhook queue (`webhooks/events.sql.ts`).
+ */
+export const EMIT_DATA_MAX_BYTES = 64 * KiB;
+export const EMITS_PER_RUN = 100;
+
+const ArgsSchema = z.tuple([z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'an event type is 1–64 characters of a-z, 0-9 and _ . -'), z.unknown().optional()]).rest(z.unknown());
+
+/**
+ * Emits per execution, in this process. An entry is kept for as long as a run can last (the runtime's
+ * maximum timeout and a margin), then dropped. A run retried in another process after a lost worker
+ * starts counting again.
+ */
+const counts = new WeakMap<AppContext, Map<string, { count: number; first: number }>>();
+
+function takeEmit(app: AppContext, executionId: string): boolean {
+  const now = app.clock().getTime();
+  let perRun = counts.get(app);
+  if (!perRun) counts.set(app, (perRun = new Map()));
+  if (perRun.size > 10_000) {
+    const horizon = app.config.runtime.maxTimeoutMs + 60_000;
+    for (const [id, entry] of perRun) if (now - entry.first > horizon) perRun.delete(id);
+  }
+  const entry = perRun.get(executionId);
+  if (!entry) {
+    perRun.set(executionId, { count: 1, first: now });
+    return true;
+  }
+  if (entry.count >= EMITS_PER_RUN) return false;
+  entry.count++;
+  return true;
+}
+
+export const emitCapability: CapabilityHandler = async (app, facts, args) => {
+  requireCapability(facts, 'ctx.emit', 'webhook');
+  const [type, rawData] = parseArgs(ArgsSchema, args, 'ctx.emit');
+  const data = rawData === undefined ? null : rawData;
+  const size = jsonSize(data);
+  if (size === null) throw new CapabilityError('invalid_arguments', 'ctx.emit: data must be JSON.');
+  if (size > EMIT_DATA_MAX_BYTES) throw new CapabilityError('event_too_large', `ctx.emit: data is larger than ${EMIT_DATA_MAX_BYTES / KiB} KiB as JSON.`);
+  if (!takeEmit(app, facts.executionId)) throw new CapabilityError('emit_rate_limited', `ctx.emit: at most ${EMITS_PER_RUN} events per run.`);
+  const id = newId('event');
+  await enqueueEvent(app.database.db, {
+    id,
+    orgId: facts.orgId,
+    type: 'agent.event',
+    data: { execution_id: facts.executionId, deployment_id: facts.deploymentId, agent_id: facts.agentId, type, data },
+    at: app.clock(),
+  });
+  return { event_id: id };
+};
