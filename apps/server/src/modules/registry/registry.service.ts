@@ -167,7 +167,7 @@ function uploadDto(row: AgentVersionRow) {
  * the transaction: it is content-addressed, so a retry or a refused upload leaves at most an unused
  * blob), then the agent (first time) and the version `pending_review` are written with the answer.
  */
-export async function registerAgentVersion(ctx: RequestContext, input: { manifest: unknown; code: string }) {
+export async function registerAgentVersion(ctx: RequestContext, input: { manifest?: unknown; code: string }) {
   if (ctx.principal.type === 'agent') throw new DomainError('forbidden', 'An agent key cannot publish agents; use the organization key or a session.');
   assertCanWrite(ctx.principal);
   const developer = await requireDeveloper(ctx.db, ctx.principal.orgId);
