@@ -4,6 +4,7 @@ import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
 import { reconcilePendingPayments } from '../modules/payments/reconciliation.service.ts';
 import { startDeliveryLoop } from '../modules/webhooks/webhook-deliveries.worker.ts';
 import { ExecutionWorker } from '../modules/executions/execution-runner.ts';
+import { defaultCapabilities } from '../modules/executions/capabilities/index.ts';
 import { createSandbox } from '../modules/runtime/sandbox.registry.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -49,7 +50,7 @@ export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   void reconcile();
   const deliveries = startDeliveryLoop(appCtx);
   const sandbox = createSandbox();
-  const executions = new ExecutionWorker(appCtx, sandbox);
+  const executions = new ExecutionWorker(appCtx, sandbox, defaultCapabilities(appCtx));
   executions.start();
   return {
     stop: async () => {
