@@ -193,10 +193,13 @@ function railsConfig(e: Env): RailsConfig {
 /** The demo user the development seed signs up (seed/demo-seed.ts DEMO_EMAIL; a test keeps the two equal). */
 export const DEMO_USER_EMAIL = 'demo@frameos.dev';
 
-/** PLATFORM_ADMIN_EMAILS, comma-separated, compared in lowercase; development adds the demo user. */
+/**
+ * PLATFORM_ADMIN_EMAILS, comma-separated, compared in lowercase. Outside production the demo user is
+ * one too: the demo seed (development and tests) approves the demo agents as that user.
+ */
 function platformAdminEmails(nodeEnv: Env['NODE_ENV'], list: string): string[] {
   const emails = list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
-  if (nodeEnv === 'development' && !emails.includes(DEMO_USER_EMAIL)) emails.push(DEMO_USER_EMAIL);
+  if (nodeEnv !== 'production' && !emails.includes(DEMO_USER_EMAIL)) emails.push(DEMO_USER_EMAIL);
   return emails;
 }
 
@@ -283,11 +286,11 @@ function resolveSecrets(
     throw new ConfigError('SECRETS_ENCRYPTION_KEY is malformed: it must be 32 random bytes, base64url-encoded (generate with `npm run keys:generate`)');
   }
   if (nodeEnv === 'production') {
-    if (!encryptionKey) throw new ConfigError('SECRETS_ENCRYPTION_KEY is required in production (base64url 32 random bytes; generate with `npm run keys:generate`)');
     if (!signKey) throw new ConfigError('MANDATE_SIGN_KEY is required in production (base64url 32-byte Ed25519 seed; generate with `npm run keys:generate`)');
     if (!isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is weak or malformed: it must be a base64url-encoded random 32-byte Ed25519 seed');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
     if (!isStrongJwtSecret(jwtSecret)) throw new ConfigError(`JWT_SECRET is weak: use at least ${MIN_JWT_SECRET_LENGTH} random characters`);
+    if (!encryptionKey) throw new ConfigError('SECRETS_ENCRYPTION_KEY is required in production (base64url 32 random bytes; generate with `npm run keys:generate`)');
     return { mandateSignKey: signKey, jwtSecret, secretsEncryptionKey: Buffer.from(encryptionKey, 'base64url') };
   }
   if (signKey && !isStrongSeed(signKey)) throw new ConfigError('MANDATE_SIGN_KEY is malformed: it must be a base64url-encoded 32-byte Ed25519 seed');

@@ -10,6 +10,7 @@ import { createPolicy } from '../modules/policies/policies.service.ts';
 import { createIntent } from '../modules/intents/intents.service.ts';
 import { createMandate } from '../modules/mandates/mandates.service.ts';
 import { recordDemoHistory } from './demo-history.ts';
+import { publishDemoAgents, type DemoMarketplace } from './demo-marketplace.ts';
 
 export const DEMO_EMAIL = 'demo@frameos.dev';
 export const DEMO_PASSWORD = 'frameos-demo-password';
@@ -23,6 +24,7 @@ export interface DemoCredentials {
   vendors: string[];
   active_mandate_id: string;
   expired_mandate_id: string;
+  marketplace: DemoMarketplace;
 }
 
 function credentialsFile(appCtx: AppContext) {
@@ -95,6 +97,14 @@ async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
   const staleIntent = await createIntent(mediumAgent, { vendor: 'acme_api', amount: 5_000, currency: 'INR', description: 'Office supplies quote' });
   const expired = await createMandate(mediumAgent, { intent_id: staleIntent.id, policy_id: mediumPolicy.id, ttl_seconds: 900 });
 
+  const marketplace = await publishDemoAgents(appCtx, {
+    tx,
+    orgId: org.org_id,
+    userId: org.user_id,
+    agentAccountId: low.id,
+    now,
+  });
+
   const agentCreds = [
     { agent: low, policy: lowPolicy },
     { agent: medium, policy: mediumPolicy },
@@ -109,6 +119,7 @@ async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
     vendors: ['acme_api', 'weather_x402', 'search_x402'],
     active_mandate_id: active.id,
     expired_mandate_id: expired.id,
+    marketplace,
   };
 }
 
@@ -121,6 +132,11 @@ export function printDemoCredentials(creds: Awaited<ReturnType<typeof ensureDemo
   if ('org_api_key' in creds) {
     lines.push(`Org key (fos_org_…):  ${creds.org_api_key}`);
     for (const a of creds.agents) lines.push(`Agent ${a.risk_tier.padEnd(6)} ${a.agent_account_id}  key ${a.api_key}  policy ${a.policy_id}`);
+    if (creds.marketplace) {
+      const m = creds.marketplace;
+      lines.push(`Marketplace: ${m.agents.join(', ')} published; ${m.agents[0]} deployed for the LOW agent (deployment ${m.deployment_id}). Run it:`);
+      lines.push(`  curl -X POST http://localhost:${port}/agents/${m.agents[0]}/execute -H "Authorization: Bearer ${creds.org_api_key}" -H "Idempotency-Key: $(uuidgen)" -H "Content-Type: application/json" -d '{"deployment_id":"${m.deployment_id}","inputs":{"name":"Ada"}}'`);
+    }
     lines.push('(demo credentials are for local test mode only; they are kept in the data dir, demo-credentials.json)');
   } else {
     lines.push(creds.note);

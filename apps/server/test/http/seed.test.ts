@@ -63,16 +63,16 @@ describe('the demo seed', () => {
     const agents = await list('/agent-accounts');
     expect(agents.map((a) => a.risk_tier).sort()).toEqual(['HIGH', 'LOW', 'MEDIUM']);
     const policies = await list('/policies');
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     expect(new Set(policies.map((p) => p.agent_account_id))).toEqual(new Set(agents.map((a) => a.id)));
-    expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(4);
+    expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(5);
     const ofLow = policies.filter((p) => p.agent_account_id === agentOfTier('LOW').agent_account_id) as (Listed & { currency: string; vendor_allowlist: string[] })[];
-    expect(ofLow.map((p) => [p.currency, p.vendor_allowlist]).sort()).toEqual([['INR', ['acme_api']], ['USD', ['weather_x402', 'search_x402']]]);
+    expect(ofLow.map((p) => [p.currency, p.vendor_allowlist]).sort()).toEqual([['INR', ['acme_api']], ['USD', ['agt_hello_world', 'agt_math']], ['USD', ['weather_x402', 'search_x402']]]);
   });
 
   it('registers acme_api on the ledger rail and two x402 vendors', async () => {
     const vendors = await list('/vendors');
-    expect(vendors.map((v) => [v.vendor_id, v.rail]).sort()).toEqual([['acme_api', 'ledger'], ['search_x402', 'x402'], ['weather_x402', 'x402']]);
+    expect(vendors.map((v) => [v.vendor_id, v.rail]).sort()).toEqual([['acme_api', 'ledger'], ['agt_hello_world', 'marketplace'], ['search_x402', 'x402'], ['weather_x402', 'x402']]);
   });
 
   it('creates five purchase intents and five mandates: one active, two used, and two expired', async () => {
@@ -109,9 +109,16 @@ describe('the demo seed', () => {
     expect(verify.body).toMatchObject({ valid: true, length: 5, first_invalid_seq: null, head_hash: receipts.body.data[4].hash });
   });
 
+  it('publishes and approves hello-world and math, and deploys hello-world for the research agent', async () => {
+    const catalogue = await t.request('GET', '/agents', { token: demo.org_api_key });
+    expect(catalogue.body.data.map((a: { agent_id: string }) => a.agent_id).sort()).toEqual(['agt_hello_world', 'agt_math']);
+    const deployment = await t.request('GET', `/deployments/${demo.marketplace.deployment_id}`, { token: demo.org_api_key });
+    expect(deployment.body).toMatchObject({ agent_id: 'agt_hello_world', status: 'active', agent_account_id: agentOfTier('LOW').agent_account_id, policy_id: demo.marketplace.policy_id });
+  });
+
   it('creates nothing new when run again, and hands back the same credentials', async () => {
     const before = await counts();
-    expect(before).toEqual({ agents: 3, policies: 4, intents: 5, mandates: 5, payments: 3, vendors: 3 });
+    expect(before).toEqual({ agents: 3, policies: 5, intents: 5, mandates: 5, payments: 3, vendors: 4 });
     const again = await ensureDemoData(t.appCtx);
     expect(again).toEqual(demo);
     expect(await counts()).toEqual(before);
@@ -126,5 +133,12 @@ describe('the demo seed', () => {
 
     const medium = agentOfTier('MEDIUM');
     expectError(await t.request('POST', '/execute', { token: medium.api_key, body: { mandate_id: demo.expired_mandate_id } }), 403, 'mandate_expired');
+  });
+
+  // Last: it adds a payment and a receipt the tests above count.
+  it('lets a new user run the deployed hello-world at once', async () => {
+    const run = await t.request('POST', '/agents/agt_hello_world/execute', { token: demo.org_api_key, body: { deployment_id: demo.marketplace.deployment_id, inputs: { name: 'Ada' } } });
+    expect(run.status, run.text).toBe(202);
+    expect(run.body).toMatchObject({ status: 'queued', held: { amount: 100, currency: 'USD' } });
   });
 });
