@@ -21,7 +21,7 @@ const ArgsSchema = z.tuple([z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'an event ty
  */
 const counts = new WeakMap<AppContext, Map<string, { count: number; first: number }>>();
 
-function takeEmit(app: AppContext, executionId: string): boolean {
+function takeEmit(app: AppContext, executionId: string, perRunLimit: number): boolean {
   const now = app.clock().getTime();
   let perRun = counts.get(app);
   if (!perRun) counts.set(app, (perRun = new Map()));
@@ -34,26 +34,31 @@ function takeEmit(app: AppContext, executionId: string): boolean {
     perRun.set(executionId, { count: 1, first: now });
     return true;
   }
-  if (entry.count >= EMITS_PER_RUN) return false;
+  if (entry.count >= perRunLimit) return false;
   entry.count++;
   return true;
 }
 
-export const emitCapability: CapabilityHandler = async (app, facts, args) => {
-  requireCapability(facts, 'ctx.emit', 'webhook');
-  const [type, rawData] = parseArgs(ArgsSchema, args, 'ctx.emit');
-  const data = rawData === undefined ? null : rawData;
-  const size = jsonSize(data);
-  if (size === null) throw new CapabilityError('invalid_arguments', 'ctx.emit: data must be JSON.');
-  if (size > EMIT_DATA_MAX_BYTES) throw new CapabilityError('event_too_large', `ctx.emit: data is larger than ${EMIT_DATA_MAX_BYTES / KiB} KiB as JSON.`);
-  if (!takeEmit(app, facts.executionId)) throw new CapabilityError('emit_rate_limited', `ctx.emit: at most ${EMITS_PER_RUN} events per run.`);
-  const id = newId('event');
-  await enqueueEvent(app.database.db, {
-    id,
-    orgId: facts.orgId,
-    type: 'agent.event',
-    data: { execution_id: facts.executionId, deployment_id: facts.deploymentId, agent_id: facts.agentId, type, data },
-    at: app.clock(),
-  });
-  return { event_id: id };
-};
+/** The `emit` handler with a per-run limit (tests lower it); `emitCapability` has the default. */
+export function createEmitCapability(perRunLimit = EMITS_PER_RUN): CapabilityHandler {
+  return async (app, facts, args) => {
+    requireCapability(facts, 'ctx.emit', 'webhook');
+    const [type, rawData] = parseArgs(ArgsSchema, args, 'ctx.emit');
+    const data = rawData === undefined ? null : rawData;
+    const size = jsonSize(data);
+    if (size === null) throw new CapabilityError('invalid_arguments', 'ctx.emit: data must be JSON.');
+    if (size > EMIT_DATA_MAX_BYTES) throw new CapabilityError('event_too_large', `ctx.emit: data is larger than ${EMIT_DATA_MAX_BYTES / KiB} KiB as JSON.`);
+    if (!takeEmit(app, facts.executionId, perRunLimit)) throw new CapabilityError('emit_rate_limited', `ctx.emit: at most ${perRunLimit} events per run.`);
+    const id = newId('event');
+    await enqueueEvent(app.database.db, {
+      id,
+      orgId: facts.orgId,
+      type: 'agent.event',
+      data: { execution_id: facts.executionId, deployment_id: facts.deploymentId, agent_id: facts.agentId, type, data },
+      at: app.clock(),
+    });
+    return { event_id: id };
+  };
+}
+
+export const emitCapability: CapabilityHandler = createEmitCapability();

@@ -7,6 +7,7 @@ import { kvCapabilities } from './kv.ts';
 import { storageCapabilities } from './storage.ts';
 
 export { closeEmailTransport, createEmailCapability, EMAIL_LIMITS, type EmailLimits } from './email.ts';
+export { createEmitCapability, EMITS_PER_RUN } from './emit.ts';
 export { createFetchCapability, FETCH_LIMITS, hostAllowed, type FetchLimits } from './fetch.ts';
 
 /**
