@@ -135,7 +135,7 @@ export function printDemoCredentials(creds: Awaited<ReturnType<typeof ensureDemo
     if (creds.marketplace) {
       const m = creds.marketplace;
       lines.push(`Marketplace: ${m.agents.join(', ')} published; ${m.agents[0]} deployed for the LOW agent (deployment ${m.deployment_id}). Run it:`);
-      lines.push(`  curl -X POST http://localhost:${port}/agents/${m.agents[0]}/execute -H "Authorization: Bearer ${creds.org_api_key}" -H "Idempotency-Key: $(uuidgen)" -H "Content-Type: application/json" -d '{"deployment_id":"${m.deployment_id}","inputs":{"name":"Ada"}}'`);
+      lines.push(`  curl -X POST http://localhost:${port}/agents/${m.agents[0]}/execute -H "Authorization: Bearer ${creds.org_api_key}" -H "Idempotency-Key: run-$(date +%s)" -H "Content-Type: application/json" -d '{"deployment_id":"${m.deployment_id}","inputs":{"name":"Ada"}}'`);
     }
     lines.push('(demo credentials are for local test mode only; they are kept in the data dir, demo-credentials.json)');
   } else {
