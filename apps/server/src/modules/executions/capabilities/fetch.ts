@@ -176,7 +176,7 @@ function send(app: AppContext, hop: Hop, limits: FetchLimits, signal: AbortSigna
         return;
       }
       const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > limits.maxResponseBytes) {
+      if (hop.method !== 'HEAD' && Number.isFinite(declared) && declared > limits.maxResponseBytes) {
         req.destroy();
         return reject(tooLarge(limits));
       }
