@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, settledPayment, setupAgent, signupOrg, type AgentFixture, type OrgFixture } from '../support/fixtures.ts';
 import { expectError } from '../support/assertions.ts';
+import { manifestFor, platformAdminToken, publishAgent } from '../support/registry-fixtures.ts';
+import { DEMO_EMAIL } from '../../src/seed/demo-seed.ts';
 
 /**
  * What an agent key may do, route by route (docs/security.md, "Principals"): act for its own agent
@@ -10,7 +12,8 @@ import { expectError } from '../support/assertions.ts';
  * accounts, webhook endpoints, integrity). Every route of /openapi.json must be listed here, so a
  * new route cannot ship without a decision.
  */
-type Expect = 'public' | 'own' | 'forbidden';
+/** platform: refused to every organization's keys, read by a platform admin (PLATFORM_ADMIN_EMAILS). */
+type Expect = 'public' | 'own' | 'forbidden' | 'platform';
 
 interface Ids {
   agentId: string;
@@ -19,6 +22,8 @@ interface Ids {
   mandateId: string;
   paymentId: string;
   receiptId: string;
+  /** A listed marketplace agent (the catalogue is readable by any principal). */
+  listedAgentId: string;
 }
 
 const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
@@ -48,12 +53,18 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/webhook-endpoints/{id}': { expect: 'forbidden', url: () => `/webhook-endpoints/whe_${'0'.repeat(26)}` },
   '/webhook-endpoints/{id}/deliveries': { expect: 'forbidden', url: () => `/webhook-endpoints/whe_${'0'.repeat(26)}/deliveries` },
   '/admin/integrity': { expect: 'forbidden', url: () => '/admin/integrity' },
+  '/developers/me': { expect: 'forbidden', url: () => '/developers/me' },
+  '/agents': { expect: 'own', url: () => '/agents' },
+  '/agents/{id}': { expect: 'own', url: (i) => `/agents/${i.listedAgentId}` },
+  '/admin/agents': { expect: 'platform', url: () => '/admin/agents' },
+  '/admin/agents/{id}/versions/{version}/code': { expect: 'forbidden', url: (i) => `/admin/agents/${i.listedAgentId}/versions/1.0.0/code` },
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
   let org: OrgFixture;
   let agent: AgentFixture;
   let ids: Ids;
+  let platformAdmin: string;
 
   const t = useTestApp();
 
@@ -61,7 +72,19 @@ describe('agent keys: the route-by-route access matrix', () => {
     org = await signupOrg(t);
     agent = await setupAgent(t, org);
     const { mandate, payment } = await settledPayment(t, agent, { amount: 1_000 });
-    ids = { agentId: agent.agentId, policyId: agent.policyId, intentId: mandate.intent_id, mandateId: mandate.mandate_id, paymentId: payment.payment_id, receiptId: payment.receipt_id };
+    const developer = await t.request('POST', '/developers', { token: org.orgKey, body: { name: 'Dev', email: 'dev@example.com' } });
+    platformAdmin = await platformAdminToken(t, DEMO_EMAIL);
+    const manifest = manifestFor(developer.body.developer_id);
+    await publishAgent(t, { ...org, developerId: developer.body.developer_id }, platformAdmin, manifest);
+    ids = {
+      agentId: agent.agentId,
+      policyId: agent.policyId,
+      intentId: mandate.intent_id,
+      mandateId: mandate.mandate_id,
+      paymentId: payment.payment_id,
+      receiptId: payment.receipt_id,
+      listedAgentId: String(manifest.id),
+    };
   });
 
   it('classifies every GET route of /openapi.json', async () => {
@@ -72,7 +95,11 @@ describe('agent keys: the route-by-route access matrix', () => {
 
   it.each(Object.entries(READS))('%s', async (_path, route) => {
     const res = await t.request('GET', route.url(ids), { token: agent.agentKey });
-    if (route.expect === 'forbidden') {
+    if (route.expect === 'platform') {
+      expectError(res, 403, 'forbidden');
+      expectError(await t.request('GET', route.url(ids), { token: org.orgKey }), 403, 'forbidden');
+      expect((await t.request('GET', route.url(ids), { token: platformAdmin })).status).toBe(200);
+    } else if (route.expect === 'forbidden') {
       expectError(res, 403, 'forbidden');
       // The org key and a person still read it.
       expect((await t.request('GET', route.url(ids), { token: org.orgKey })).status).not.toBe(403);

@@ -23,10 +23,10 @@ async function thrownAsync(run: () => Promise<unknown>): Promise<unknown> {
 }
 
 describe('PLATFORM_ADMIN_EMAILS', () => {
-  it('is a lowercased list; development adds the demo user, other modes do not', () => {
+  it('is a lowercased list; outside production the demo user is added', () => {
     expect(DEMO_USER_EMAIL).toBe(DEMO_EMAIL);
-    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://', PLATFORM_ADMIN_EMAILS: 'A@x.test, ,b@y.test' }).platformAdminEmails).toEqual(['a@x.test', 'b@y.test']);
-    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://' }).platformAdminEmails).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://', PLATFORM_ADMIN_EMAILS: 'A@x.test, ,b@y.test' }).platformAdminEmails).toEqual(['a@x.test', 'b@y.test', DEMO_EMAIL]);
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://', PLATFORM_ADMIN_EMAILS: DEMO_EMAIL.toUpperCase() }).platformAdminEmails).toEqual([DEMO_EMAIL]);
     expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'memory://', PLATFORM_ADMIN_EMAILS: 'a@x.test' }).platformAdminEmails).toEqual(['a@x.test', DEMO_EMAIL]);
     expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'memory://' }).platformAdminEmails).toEqual([DEMO_EMAIL]);
   });

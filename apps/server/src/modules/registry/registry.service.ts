@@ -16,7 +16,7 @@ import { newId } from '../../lib/ids.ts';
 import { toPage } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
-import { assertAdmin, assertCanWrite, type Principal } from '../auth/principal.ts';
+import { assertAdmin, assertCanReadOrg, assertCanWrite, type Principal } from '../auth/principal.ts';
 import { userEmail } from '../auth/auth.service.ts';
 import { checkAgentCode, type CodeCheck } from './code-checks.ts';
 import { agentStats, listCatalogue, type AgentStats, type CatalogueRow } from './agent-stats.repo.ts';
@@ -66,8 +66,9 @@ async function requireDeveloper(db: Executor, orgId: string): Promise<DeveloperR
   return developer;
 }
 
-/** The caller's organization's developer profile; 403 developer_required when it has none. */
+/** The caller's organization's developer profile (people and the org key; not agent keys); 403 developer_required when it has none. */
 export async function getMyDeveloper(ctx: RequestContext) {
+  assertCanReadOrg(ctx.principal);
   return developerDto(await requireDeveloper(ctx.db, ctx.principal.orgId));
 }
 
