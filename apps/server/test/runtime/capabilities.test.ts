@@ -122,13 +122,13 @@ describe('ctx.fetch', () => {
   const local = () => facts({ allowedHosts: ['127.0.0.1'] });
 
   it('fetches from an allowed host: status, headers, final url and the body as text', async () => {
-    const res = (await call('fetch', local(), `${base}/echo?x=1`, { method: 'post', headers: { 'Content-Type': 'text/plain', 'X-Api-Key': 'k', Connection: 'close' }, body: 'hello' })) as Record<string, unknown>;
+    const res = (await call('fetch', local(), `${base}/echo?x=1`, { method: 'post', headers: { 'Content-Type': 'text/plain', 'X-Api-Key': 'k', 'X-Count': 3, Connection: 'close' }, body: 'hello' })) as Record<string, unknown>;
     expect(res).toMatchObject({ status: 200, statusText: 'OK', url: `${base}/echo?x=1` });
     expect((res.headers as Record<string, string>)['x-custom']).toBe('yes');
     expect(res.headers).not.toHaveProperty('connection');
     const echoed = JSON.parse(String(res.body)) as { method: string; headers: Record<string, string>; body: string };
     expect(echoed).toMatchObject({ method: 'POST', body: 'hello' });
-    expect(echoed.headers).toMatchObject({ 'x-api-key': 'k', 'content-type': 'text/plain', 'accept-encoding': 'identity', host: `127.0.0.1:${port}` });
+    expect(echoed.headers).toMatchObject({ 'x-api-key': 'k', 'x-count': '3', 'content-type': 'text/plain', 'accept-encoding': 'identity', host: `127.0.0.1:${port}` });
   });
 
   it('refuses a Host header, a body on GET and a URL with credentials', async () => {

@@ -38,7 +38,7 @@ const ArgsSchema = z.tuple([
     .object({
       method: z.string().transform((m) => m.toUpperCase()).pipe(z.enum(METHODS)).optional(),
       headers: z
-        .record(z.string().regex(HEADER_NAME, 'a header name is a token (letters, digits, !#$%&\'*+.^_`|~-)'), z.string().regex(HEADER_VALUE, 'a header value may not contain control characters (max 8192)'))
+        .record(z.string().regex(HEADER_NAME, 'a header name is a token (letters, digits, !#$%&\'*+.^_`|~-)'), z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(z.string().regex(HEADER_VALUE, 'a header value may not contain control characters (max 8192)')))
         .refine((h) => Object.keys(h).length <= 100, 'at most 100 headers')
         .optional(),
       body: z.string().optional(),
