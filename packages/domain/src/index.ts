@@ -119,7 +119,6 @@ export {
   type Problem,
 } from './agents/agent-manifest.ts';
 export {
-  chargesOnEnd,
   EXECUTION_TRANSITIONS,
   FINAL_EXECUTION_STATUSES,
   isFinalExecutionStatus,

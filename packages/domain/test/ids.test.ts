@@ -22,6 +22,9 @@ describe('ID_PREFIXES', () => {
       webhook_endpoint: 'whe',
       event: 'evt',
       refund: 'rfd',
+      developer: 'dev',
+      deployment: 'dep',
+      execution: 'exe',
     });
   });
 

@@ -98,6 +98,13 @@ describe('the package entry point', () => {
         'parseManifest',
         'semverParts',
         'SEMVER_PATTERN',
+        'BASIS_POINTS',
+        'EXECUTION_TRANSITIONS',
+        'FINAL_EXECUTION_STATUSES',
+        'isFinalExecutionStatus',
+        'nextExecutionStatus',
+        'splitMarketplaceCapture',
+        'usageCost',
       ].sort(),
     );
   });

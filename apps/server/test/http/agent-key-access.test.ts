@@ -24,6 +24,9 @@ interface Ids {
   receiptId: string;
   /** A listed marketplace agent (the catalogue is readable by any principal). */
   listedAgentId: string;
+  /** The agent account's deployment of it, and a run of that deployment. */
+  deploymentId: string;
+  executionId: string;
 }
 
 const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
@@ -58,6 +61,12 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/agents/{id}': { expect: 'own', url: (i) => `/agents/${i.listedAgentId}` },
   '/admin/agents': { expect: 'platform', url: () => '/admin/agents' },
   '/admin/agents/{id}/versions/{version}/code': { expect: 'forbidden', url: (i) => `/admin/agents/${i.listedAgentId}/versions/1.0.0/code` },
+  '/deployments': { expect: 'own', url: () => '/deployments' },
+  '/deployments/{id}': { expect: 'own', url: (i) => `/deployments/${i.deploymentId}` },
+  '/executions': { expect: 'own', url: () => '/executions' },
+  '/executions/{id}': { expect: 'own', url: (i) => `/executions/${i.executionId}` },
+  '/executions/{id}/logs': { expect: 'own', url: (i) => `/executions/${i.executionId}/logs` },
+  '/developers/me/earnings': { expect: 'forbidden', url: () => '/developers/me/earnings' },
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
@@ -76,6 +85,14 @@ describe('agent keys: the route-by-route access matrix', () => {
     platformAdmin = await platformAdminToken(t, DEMO_EMAIL);
     const manifest = manifestFor(developer.body.developer_id);
     await publishAgent(t, { ...org, developerId: developer.body.developer_id }, platformAdmin, manifest);
+    await t.request('POST', `/agent-accounts/${agent.agentId}/top-ups`, { token: org.orgKey, body: { amount: 10_000, currency: 'USD' } });
+    const usdPolicy = await t.request('POST', '/policies', {
+      token: org.orgKey,
+      body: { agent_account_id: agent.agentId, name: 'marketplace', currency: 'USD', vendor_allowlist: [manifest.id], per_tx_cap: 1_000, daily_limit: 10_000 },
+    });
+    const deployment = await t.request('POST', `/agents/${String(manifest.id)}/deploy`, { token: org.orgKey, body: { agent_account_id: agent.agentId, policy_id: usdPolicy.body.id } });
+    const execution = await t.request('POST', `/agents/${String(manifest.id)}/execute`, { token: agent.agentKey, body: { deployment_id: deployment.body.deployment_id, inputs: { name: 'matrix' } } });
+    expect(execution.status, execution.text).toBe(202);
     ids = {
       agentId: agent.agentId,
       policyId: agent.policyId,
@@ -84,6 +101,8 @@ describe('agent keys: the route-by-route access matrix', () => {
       paymentId: payment.payment_id,
       receiptId: payment.receipt_id,
       listedAgentId: String(manifest.id),
+      deploymentId: deployment.body.deployment_id,
+      executionId: execution.body.execution_id,
     };
   });
 

@@ -33,8 +33,3 @@ export function nextExecutionStatus(current: ExecutionStatus, transition: Execut
   if (isFinalExecutionStatus(current)) throw new DomainError('execution_finished', `The execution has already ended (${current}).`);
   throw new DomainError('invalid_transition', `An execution cannot ${transition} from ${current}.`);
 }
-
-/** Whether a run's end should be charged (succeeded) or have its hold voided (every other end). */
-export function chargesOnEnd(status: ExecutionStatus): boolean {
-  return status === 'succeeded';
-}
