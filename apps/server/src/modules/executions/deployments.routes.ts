@@ -1,12 +1,9 @@
-import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf } from '../../http/common-schemas.ts';
-import { DeployBodySchema, DeploymentListQuerySchema, DeploymentSchema, UpdateDeploymentBodySchema } from './executions.schemas.ts';
+import { AgentIdParam, DeployBodySchema, DeploymentListQuerySchema, DeploymentSchema, UpdateDeploymentBodySchema } from './executions.schemas.ts';
 import { deployAgent, getDeployment, listDeploymentsPage, updateDeploymentSettings } from './deployments.service.ts';
 import { deleteDeploymentAndQueue } from './executions.service.ts';
-
-const AgentIdParam = z.object({ id: z.string().min(1).max(64).regex(/^agt_[a-z0-9_]+$/, 'must be an agt_… id') });
 
 export async function deploymentRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();

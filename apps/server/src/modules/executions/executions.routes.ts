@@ -1,11 +1,8 @@
-import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf } from '../../http/common-schemas.ts';
-import { ExecuteBodySchema, ExecutionListQuerySchema, ExecutionLogsSchema, ExecutionSchema, LogsQuerySchema } from './executions.schemas.ts';
+import { AgentIdParam, ExecuteBodySchema, ExecutionListQuerySchema, ExecutionLogsSchema, ExecutionSchema, LogsQuerySchema } from './executions.schemas.ts';
 import { abortExecution, executeAgent, getExecution, getExecutionLogs, listExecutionsPage } from './executions.service.ts';
-
-const AgentIdParam = z.object({ id: z.string().min(1).max(64).regex(/^agt_[a-z0-9_]+$/, 'must be an agt_… id') });
 
 export async function executionRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AmountSchema } from '@frameos/domain';
+import { AgentIdSchema } from '../registry/registry.schemas.ts';
+
+export const AgentIdParam = z.object({ id: AgentIdSchema });
 
 const HostPatternSchema = z
   .string()

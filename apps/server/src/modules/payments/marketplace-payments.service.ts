@@ -2,12 +2,12 @@ import { accountShard, decidePaymentTransition, DomainError, splitMarketplaceCap
 import type { Executor, Tx } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
-import { ensureLedgerAccount, ledgerConstraintError, postTransfer, type TransferAccount } from '../ledger/ledger.service.ts';
-import { appendReceipt, buildReceipt } from '../receipts/receipts.service.ts';
+import { ensureLedgerAccount, postTransfer, type TransferAccount } from '../ledger/ledger.service.ts';
+import { appendReceipt } from '../receipts/receipts.service.ts';
 import { moveIntent } from '../intents/intents.service.ts';
 import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { MARKETPLACE_RAIL } from '../vendors/vendors.schemas.ts';
-import { recordRailHold } from './execution.repo.ts';
+import { recordHold } from './rail-execution.service.ts';
 import { lockPayment, updatePayment, type PaymentRow } from './payments.repo.ts';
 import { paymentDto } from './payment-dto.ts';
 import { lockExecutable } from './payments.service.ts';
@@ -38,29 +38,7 @@ export async function holdExecutionPrice(tx: Tx, ctx: RequestContext, mandateId:
   const state = await lockExecutable(tx, ctx, mandateId, null);
   const { mandate } = state;
   if (state.vendor.rail !== MARKETPLACE_RAIL) throw new DomainError('vendor_exists', `The organization's vendor ${mandate.vendor} is not the marketplace agent of that id.`);
-  const paymentId = newId('payment');
-  const transferId = newId('transfer');
-  const payment = { id: paymentId, mandateId: mandate.id, intentId: mandate.intentId, agentAccountId: mandate.agentAccountId, policyId: mandate.policyId, vendor: mandate.vendor, rail: MARKETPLACE_RAIL };
-  const receipt = buildReceipt(ctx.app, {
-    orgId: mandate.orgId,
-    agentAccountId: mandate.agentAccountId,
-    event: 'payment.pending',
-    payment: { ...payment, amount: mandate.amount, currency: mandate.currency, status: 'pending', transferId },
-  }, { seq: state.chain.lastSeq + 1, prevHash: state.chain.headHash }, ctx.now);
-  await recordRailHold(tx, {
-    orgId: mandate.orgId,
-    now: ctx.now,
-    amount: mandate.amount,
-    currency: mandate.currency,
-    walletId: state.wallet.id,
-    clearingShard: accountShard(mandate.agentAccountId),
-    newClearingAccountId: newId('ledger_account'),
-    transferId,
-    payment,
-    receipt,
-  }).catch((err: unknown) => {
-    throw ledgerConstraintError(err);
-  });
+  const { paymentId } = await recordHold(tx, ctx, state, MARKETPLACE_RAIL);
   return { paymentId, amount: mandate.amount, currency: mandate.currency };
 }
 

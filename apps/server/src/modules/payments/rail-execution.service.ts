@@ -43,9 +43,20 @@ export async function holdForRail(tx: Tx, ctx: RequestContext, state: ExecutionS
     if (!settings) throw new DomainError('rail_account_missing', `Set up the organization's ${vendor.rail} account first: PUT /rail-accounts/${vendor.rail}`);
     payer = settings;
   }
+  const { paymentId, receiptId } = await recordHold(tx, ctx, state, vendor.rail);
+  return { paymentId, orgId: mandate.orgId, rail: vendor.rail, vendor: { vendorId: vendor.vendorId, settings: vendor.settings }, payer, amount: mandate.amount, currency: mandate.currency, receiptId };
+}
+
+/**
+ * Holds the mandate's amount for a payment decided later (by a rail, or by a marketplace run), in
+ * the caller's transaction and under the locks `lockExecutable` took: wallet → the rail's clearing
+ * account, the payment `pending`, the mandate `used`, a `payment.pending` receipt.
+ */
+export async function recordHold(tx: Tx, ctx: RequestContext, state: ExecutionState, rail: string): Promise<{ paymentId: string; receiptId: string }> {
+  const { mandate } = state;
   const paymentId = newId('payment');
   const transferId = newId('transfer');
-  const payment = { id: paymentId, mandateId: mandate.id, intentId: mandate.intentId, agentAccountId: mandate.agentAccountId, policyId: mandate.policyId, vendor: vendor.vendorId, rail: vendor.rail };
+  const payment = { id: paymentId, mandateId: mandate.id, intentId: mandate.intentId, agentAccountId: mandate.agentAccountId, policyId: mandate.policyId, vendor: mandate.vendor, rail };
   const receipt = buildReceipt(ctx.app, {
     orgId: mandate.orgId,
     agentAccountId: mandate.agentAccountId,
@@ -66,7 +77,7 @@ export async function holdForRail(tx: Tx, ctx: RequestContext, state: ExecutionS
   }).catch((err: unknown) => {
     throw ledgerConstraintError(err);
   });
-  return { paymentId, orgId: mandate.orgId, rail: vendor.rail, vendor: { vendorId: vendor.vendorId, settings: vendor.settings }, payer, amount: mandate.amount, currency: mandate.currency, receiptId: receipt.id };
+  return { paymentId, receiptId: receipt.id };
 }
 
 /**
