@@ -19,6 +19,9 @@ export const REDACT_PATHS = [
   '*.webhookSecret',
   '*.clientSecret',
   '*.walletPrivateKey',
+  '*.secrets',
+  '*.secretsEncryptionKey',
+  '*.SECRETS_ENCRYPTION_KEY',
   'req.headers["stripe-signature"]',
   'req.headers["x-webhook-signature"]',
 ];

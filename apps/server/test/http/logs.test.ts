@@ -5,6 +5,7 @@ import { useTestApp } from '../support/test-app.ts';
 import { issueMandate, loginToken, setupAgent, signupOrg } from '../support/fixtures.ts';
 import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.ts';
 import { execute, mandateFor, railPayer } from '../support/rail-test-kit.ts';
+import { agentSource, deploy, developer, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker } from '../support/marketplace-kit.ts';
 
 describe('logs', () => {
   const lines: string[] = [];
@@ -90,5 +91,30 @@ describe('logs around payment rails', () => {
       expect(log).not.toContain(secret);
     }
     expect(log).not.toContain('    at ');
+  });
+});
+
+describe('logs of marketplace runs', () => {
+  const lines: string[] = [];
+  const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
+  const t = useTestApp({ env: { LOG_LEVEL: 'trace', ...marketplaceEnv }, log: capture });
+  const sandbox = newSandbox();
+  afterAll(() => sandbox.close());
+
+  it('never contain a deployment’s secrets, its inputs or its outputs', async () => {
+    const admin = await platformAdminToken(t);
+    const dev = await developer(t);
+    await publishAgent(t, dev, admin, agentSource('hello-world'), { id: 'agt_hello_logged' });
+    const buyer = await payer(t, ['agt_hello_logged']);
+    const deployment = await deploy(t, buyer, 'agt_hello_logged', { secrets: { PROVIDER_TOKEN: 'sk_live_never-in-a-log' } });
+    const run = await t.request('POST', '/agents/agt_hello_logged/execute', { token: buyer.org.orgKey, body: { deployment_id: deployment, inputs: { name: 'Input-That-Stays-Private' } } });
+    expect(run.status).toBe(202);
+    await testWorker(t, sandbox).drain();
+    const done = await t.request('GET', `/executions/${run.body.execution_id}`, { token: buyer.org.orgKey });
+    expect(done.body.status).toBe('succeeded');
+    const log = lines.join('');
+    expect(log).toContain(run.body.execution_id);
+    expect(log).not.toContain('sk_live_never-in-a-log');
+    expect(log).not.toContain('Input-That-Stays-Private');
   });
 });
