@@ -78,6 +78,18 @@ describe('a paid marketplace run, end to end', () => {
     await expectLedgerInvariants(t);
   });
 
+  it('queues 10 runs of one deployment sent at once, each with its own hold (no deadlock on the payer’s policy on PostgreSQL)', async () => {
+    const crowd = await payer(t, [HELLO]);
+    const deployment = await deploy(t, crowd, HELLO);
+    const queued = await Promise.all(Array.from({ length: 10 }, (_, i) => execute(HELLO, deployment, { name: `n${i}` }, crowd.org.orgKey)));
+    expect(queued.map((r) => r.status), queued.map((r) => r.text).join('\n')).toEqual(Array(10).fill(202));
+    expect(new Set(queued.map((r) => r.body.payment_id)).size).toBe(10);
+    expect(await walletBalance(t, crowd)).toBe(10_000 - 10 * 100);
+    await worker.drain();
+    for (const r of queued) expect((await t.request('GET', `/executions/${r.body.execution_id}`, { token: crowd.org.orgKey })).body.status).toBe('succeeded');
+    await expectLedgerInvariants(t);
+  });
+
   it('shows the developer their earnings, computed from the ledger', async () => {
     const res = await t.request('GET', '/developers/me/earnings', { token: dev.org.orgKey });
     expect(res.status, res.text).toBe(200);

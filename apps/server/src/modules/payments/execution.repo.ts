@@ -41,7 +41,11 @@ export interface ExecutionState {
 /**
  * Locks, in one statement and always in the same order, the mandate, its policy (which serialises
  * every spend against the policy), the agent's wallet in the mandate's currency and the receipt
- * chain. Null when any of them is missing; the caller then explains why on the slow path. (Null
+ * chain. Null when any of them is missing; the caller then explains why on the slow path. The locks
+ * are NO KEY UPDATE (what an UPDATE of these rows takes; it still excludes every other executor):
+ * FOR UPDATE would also wait on the KEY SHARE locks that inserting a row referencing them takes, so
+ * two marketplace runs queued at once, each of which inserts its mandate (referencing the policy)
+ * before it gets here in the same transaction, would deadlock on the policy row. (Null
  * also when a concurrent policy update moved the current version while we waited for its lock:
  * the join to the old version no longer matches, and the caller retries.)
  */
@@ -58,7 +62,7 @@ export async function lockExecutionState(db: Executor, orgId: string, mandateId:
     join receipt_chains c on c.agent_account_id = m.agent_account_id
     join vendors v on v.org_id = m.org_id and v.vendor_id = m.vendor
     where m.id = ${mandateId} and m.org_id = ${orgId} and (${agentScope}::text is null or m.agent_account_id = ${agentScope}::text)
-    for update of m, p, w, c`);
+    for no key update of m, p, w, c`);
   const [r] = rowsOf(result);
   if (!r) return null;
   return {
