@@ -34,14 +34,19 @@ export async function updateDeployment(db: Executor, id: string, changes: Partia
   return row;
 }
 
-/** Locks the deployments, skipping those another worker holds: whoever holds a deployment's row lock is the one starting its runs. */
+/**
+ * Locks the deployments, skipping those another worker holds: whoever holds a deployment's row lock is
+ * the one starting its runs. NO KEY UPDATE, not UPDATE: it excludes other claimers all the same, but
+ * not the KEY SHARE lock an execute takes while it inserts a run of the deployment, so a claim does
+ * not skip a deployment (or block a new run's insert) just because a run of it is being queued.
+ */
 export async function lockDeploymentsForClaim(db: Executor, ids: string[]): Promise<{ id: string; maxConcurrency: number; status: string }[]> {
   if (ids.length === 0) return [];
   return db
     .select({ id: deployments.id, maxConcurrency: deployments.maxConcurrency, status: deployments.status })
     .from(deployments)
     .where(inArray(deployments.id, ids))
-    .for('update', { skipLocked: true });
+    .for('no key update', { skipLocked: true });
 }
 
 /** Subscriptions whose paid period has ended (or that wait for an approval), oldest first, locked (SKIP LOCKED). */
