@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { SqlReader } from '../../test/support/sql-reader.ts';
 
 export interface LedgerInvariants {
   unbalancedTransfers: number;
@@ -35,4 +36,9 @@ export async function queryRows(databaseUrl: string, sqlText: string, params: un
   } finally {
     await client.end();
   }
+}
+
+/** A `SqlReader` on a database by URL, for the checks shared with the in-process tests (ledgerReport, marketplace-kit). */
+export function pgSql(databaseUrl: string): SqlReader {
+  return (strings, ...values) => queryRows(databaseUrl, strings.reduce((text, part, i) => `${text}$${i}${part}`), values);
 }

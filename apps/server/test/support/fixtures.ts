@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './test-app.ts';
 
+/** What an API fixture needs: requests, answered in process (a TestApp) or over HTTP by a server process (test-pg). */
+export type Requester = Pick<TestApp, 'request'>;
+
 export interface OrgFixture {
   orgId: string;
   userId: string;
@@ -9,7 +12,7 @@ export interface OrgFixture {
   password: string;
 }
 
-export async function signupOrg(t: TestApp, name = 'Test Org'): Promise<OrgFixture> {
+export async function signupOrg(t: Requester, name = 'Test Org'): Promise<OrgFixture> {
   const email = `owner-${randomUUID()}@example.com`;
   const password = 'correct horse battery staple';
   const res = await t.request('POST', '/auth/signup', { body: { email, password, org_name: name } });
@@ -17,7 +20,7 @@ export async function signupOrg(t: TestApp, name = 'Test Org'): Promise<OrgFixtu
   return { orgId: res.body.org_id, userId: res.body.user_id, orgKey: res.body.api_key, email, password };
 }
 
-export async function loginToken(t: TestApp, email: string, password: string): Promise<string> {
+export async function loginToken(t: Requester, email: string, password: string): Promise<string> {
   const res = await t.request('POST', '/auth/login', { body: { email, password } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
   return res.body.token;

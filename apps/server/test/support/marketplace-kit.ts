@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 import { createSandbox } from '../../src/modules/runtime/sandbox.registry.ts';
 import type { Sandbox } from '../../src/modules/runtime/sandbox.ts';
 import type { CapabilityHandlers } from '../../src/modules/executions/run-host.ts';
-import { rowsOf } from '../../src/lib/sql-values.ts';
-import { loginToken, signupOrg, type OrgFixture } from './fixtures.ts';
+import { loginToken, signupOrg, type OrgFixture, type Requester } from './fixtures.ts';
+import { sqlReaderOf, type SqlReader } from './sql-reader.ts';
 import type { TestApp } from './test-app.ts';
 
 /** The platform admin of marketplace tests: PLATFORM_ADMIN_EMAILS names them (pass `marketplaceEnv` to useTestApp). */
@@ -28,7 +27,7 @@ export function agentSource(name: string): AgentSource {
   return { manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), code: readFileSync(join(dir, 'index.js'), 'utf8') };
 }
 
-export async function platformAdminToken(t: TestApp): Promise<string> {
+export async function platformAdminToken(t: Requester): Promise<string> {
   const password = 'correct horse battery staple';
   const signup = await t.request('POST', '/auth/signup', { body: { email: PLATFORM_ADMIN_EMAIL, password, org_name: 'FrameOS reviewers' } });
   if (signup.status !== 201 && signup.body?.error?.code !== 'email_taken') throw new Error(`admin signup failed: ${signup.text}`);
@@ -40,7 +39,7 @@ export interface DeveloperFixture {
   developerId: string;
 }
 
-export async function developer(t: TestApp, name = 'Agent Smiths'): Promise<DeveloperFixture> {
+export async function developer(t: Requester, name = 'Agent Smiths'): Promise<DeveloperFixture> {
   const org = await signupOrg(t, name);
   const res = await t.request('POST', '/developers', { token: org.orgKey, body: { name, email: `dev-${randomUUID()}@example.com` } });
   if (res.status !== 201) throw new Error(`developer failed: ${res.text}`);
@@ -51,7 +50,7 @@ export async function developer(t: TestApp, name = 'Agent Smiths'): Promise<Deve
  * Registers an agent as the developer and approves it as the platform admin. `id` renames the agent
  * (each test file publishes its own copies); `changes` overrides manifest fields.
  */
-export async function publishAgent(t: TestApp, dev: DeveloperFixture, adminToken: string, source: AgentSource, changes: Record<string, unknown> = {}): Promise<string> {
+export async function publishAgent(t: Requester, dev: DeveloperFixture, adminToken: string, source: AgentSource, changes: Record<string, unknown> = {}): Promise<string> {
   const manifest = { ...source.manifest, ...changes, author: { ...source.manifest.author, developer_id: dev.developerId } };
   const registered = await t.request('POST', '/agents/register', { token: dev.org.orgKey, body: { manifest, code: source.code } });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.text}`);
@@ -68,7 +67,7 @@ export interface PayerFixture {
 }
 
 /** An org with a funded agent account and a policy whose allowlist names the given agents. */
-export async function payer(t: TestApp, agentIds: string[], setup: { currency?: string; balance?: number; riskTier?: 'LOW' | 'MEDIUM' | 'HIGH'; policy?: Record<string, unknown> } = {}): Promise<PayerFixture> {
+export async function payer(t: Requester, agentIds: string[], setup: { currency?: string; balance?: number; riskTier?: 'LOW' | 'MEDIUM' | 'HIGH'; policy?: Record<string, unknown> } = {}): Promise<PayerFixture> {
   const org = await signupOrg(t, 'Buyers');
   const currency = setup.currency ?? 'USD';
   const account = await t.request('POST', '/agent-accounts', { token: org.orgKey, body: { name: 'buyer', risk_tier: setup.riskTier ?? 'LOW' } });
@@ -85,7 +84,7 @@ export async function payer(t: TestApp, agentIds: string[], setup: { currency?: 
   return { org, agentAccountId: account.body.id, agentKey: account.body.api_key, policyId: policy.body.id };
 }
 
-export async function deploy(t: TestApp, who: PayerFixture, agentId: string, body: Record<string, unknown> = {}): Promise<string> {
+export async function deploy(t: Requester, who: PayerFixture, agentId: string, body: Record<string, unknown> = {}): Promise<string> {
   const res = await t.request('POST', `/agents/${agentId}/deploy`, { token: who.org.orgKey, body: { agent_account_id: who.agentAccountId, policy_id: who.policyId, ...body } });
   if (res.status !== 201) throw new Error(`deploy failed: ${res.text}`);
   return res.body.deployment_id;
@@ -100,24 +99,24 @@ export function newSandbox(): Sandbox {
   return createSandbox();
 }
 
-export async function walletBalance(t: TestApp, who: PayerFixture, currency = 'USD'): Promise<number> {
+export async function walletBalance(t: Requester, who: PayerFixture, currency = 'USD'): Promise<number> {
   const res = await t.request('GET', `/agent-accounts/${who.agentAccountId}`, { token: who.org.orgKey });
   const wallet = (res.body.wallet.balances as { currency: string; balance: number }[]).find((b) => b.currency === currency);
   return wallet?.balance ?? 0;
 }
 
 /** Balance of the marketplace accounts of a type (developer_payable, platform_revenue) for an owner ref prefix. */
-export async function marketplaceBalance(t: TestApp, type: 'developer_payable' | 'platform_revenue', ownerPrefix: string): Promise<number> {
-  const [row] = rowsOf(await t.appCtx.database.db.execute(sql`select coalesce(sum(balance), 0)::text as total from ledger_accounts where type = ${type} and owner_ref like ${`${ownerPrefix}%`}`));
+export async function marketplaceBalance(source: TestApp | SqlReader, type: 'developer_payable' | 'platform_revenue', ownerPrefix: string): Promise<number> {
+  const [row] = await sqlReaderOf(source)`select coalesce(sum(balance), 0)::text as total from ledger_accounts where type = ${type} and owner_ref like ${`${ownerPrefix}%`}`;
   return Number(row?.total ?? 0);
 }
 
 /** The captures and releases naming a payment's hold resolve exactly what it held. */
-export async function expectExecutionHoldResolved(t: TestApp, paymentId: string): Promise<void> {
-  const [row] = rowsOf(await t.appCtx.database.db.execute(sql`
+export async function expectExecutionHoldResolved(source: TestApp | SqlReader, paymentId: string): Promise<void> {
+  const [row] = await sqlReaderOf(source)`
     select (select sum(p.amount) from postings p where p.transfer_id = h.id and p.amount > 0)::text as held,
            (select coalesce(sum(p.amount), 0) from transfers r join postings p on p.transfer_id = r.id where r.hold_transfer_id = h.id and p.amount > 0)::text as resolved
-    from transfers h where h.kind = 'payment_hold' and h.reference = ${paymentId}`));
+    from transfers h where h.kind = 'payment_hold' and h.reference = ${paymentId}`;
   expect(row, `no hold for ${paymentId}`).toBeDefined();
   expect(Number(row!.resolved)).toBe(Number(row!.held));
 }

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { rowsOf } from '../../src/lib/sql-values.ts';
 import type { TestApp, TestResponse } from './test-app.ts';
 import { setupAgent, signupOrg, type AgentFixture, type OrgFixture } from './fixtures.ts';
+import { sqlReaderOf, type SqlReader } from './sql-reader.ts';
 export { randomIp } from './fixtures.ts';
 
 export interface RailPayer {
@@ -113,30 +114,31 @@ export interface LedgerReport {
  * per currency sum to zero, and every balance is the sum of its postings. Never call it while a
  * request is in flight (PGlite runs one transaction at a time).
  */
-export async function ledgerReport(t: TestApp): Promise<LedgerReport> {
-  const db = t.appCtx.database.db;
-  const unbalanced = await db.execute(sql`
+export async function ledgerReport(source: TestApp | SqlReader): Promise<LedgerReport> {
+  const q = sqlReaderOf(source);
+  const unbalanced = await q`
     select transfer_id, sum(amount)::text as total, string_agg(distinct currency, ',') as currencies
     from postings group by transfer_id
-    having sum(amount) <> 0 or count(distinct currency) <> 1 or count(*) < 2`);
-  const currencies = await db.execute(sql`
-    select currency, sum(balance)::text as total from ledger_accounts group by currency having sum(balance) <> 0`);
-  const drifted = await db.execute(sql`
+    having sum(amount) <> 0 or count(distinct currency) <> 1 or count(*) < 2`;
+  const currencies = await q`
+    select currency, sum(balance)::text as total from ledger_accounts group by currency having sum(balance) <> 0`;
+  const drifted = await q`
     select a.id, a.balance::text as balance, coalesce(sum(p.amount), 0)::text as posted
     from ledger_accounts a left join postings p on p.account_id = a.id
-    group by a.id, a.balance having a.balance <> coalesce(sum(p.amount), 0)`);
-  const foreign = await db.execute(sql`
-    select count(*)::text as n from postings p join ledger_accounts a on a.id = p.account_id where p.currency <> a.currency`);
+    group by a.id, a.balance having a.balance <> coalesce(sum(p.amount), 0)`;
+  const foreign = await q`
+    select count(*)::text as n from postings p join ledger_accounts a on a.id = p.account_id where p.currency <> a.currency`;
   return {
-    unbalancedTransfers: rowsOf(unbalanced) as LedgerReport['unbalancedTransfers'],
-    nonZeroCurrencies: rowsOf(currencies) as LedgerReport['nonZeroCurrencies'],
-    driftedAccounts: rowsOf(drifted) as LedgerReport['driftedAccounts'],
-    foreignPostings: Number(rowsOf(foreign)[0]?.n ?? 0),
+    unbalancedTransfers: unbalanced as LedgerReport['unbalancedTransfers'],
+    nonZeroCurrencies: currencies as LedgerReport['nonZeroCurrencies'],
+    driftedAccounts: drifted as LedgerReport['driftedAccounts'],
+    foreignPostings: Number(foreign[0]?.n ?? 0),
   };
 }
 
-export async function expectLedgerInvariants(t: TestApp): Promise<void> {
-  expect(await ledgerReport(t)).toEqual({ unbalancedTransfers: [], nonZeroCurrencies: [], driftedAccounts: [], foreignPostings: 0 });
+/** The ledger invariants over the whole database: of a test app's, or any database through a reader. */
+export async function expectLedgerInvariants(source: TestApp | SqlReader): Promise<void> {
+  expect(await ledgerReport(source)).toEqual({ unbalancedTransfers: [], nonZeroCurrencies: [], driftedAccounts: [], foreignPostings: 0 });
 }
 
 /** Transfers of a payment or refund by kind, e.g. ['payment_hold', 'payment']. */
