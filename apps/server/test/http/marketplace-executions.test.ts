@@ -9,6 +9,10 @@ import {
 } from '../support/marketplace-kit.ts';
 import type { Sandbox } from '../../src/modules/runtime/sandbox.ts';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
+import { claimRuns } from '../../src/modules/executions/execution-queue.service.ts';
+import { renewLeases } from '../../src/modules/executions/executions.repo.ts';
+import { eq } from 'drizzle-orm';
+import { schema } from '@frameos/db';
 
 const t = useTestApp({ env: marketplaceEnv });
 let sandbox: Sandbox;
@@ -210,5 +214,28 @@ describe('abort and approval', () => {
     expect(done.body).toMatchObject({ status: 'rejected', error: { code: 'mandate_rejected' }, cost: { amount: 0 } });
     expect(await walletBalance(t, careful)).toBe(10_000);
     await expectLedgerInvariants(t);
+  });
+});
+
+describe('leases', () => {
+  it('lets a worker that lost its lease renew nothing once another attempt claimed the run', async () => {
+    const who = await payer(t, [HELLO]);
+    const deployment = await deploy(t, who, HELLO);
+    const queued = await execute(HELLO, deployment, { name: 'lease' }, who.org.orgKey);
+    const id = queued.body.execution_id as string;
+    const [first] = await claimRuns(t.appCtx, 1);
+    expect(first).toMatchObject({ attempt: 1, execution: { id } });
+    // The first worker stalls past its lease; a claim queues the run again and takes it as attempt 2.
+    t.clock.advance(t.appCtx.config.runtime.leaseMs + 1);
+    const [second] = await claimRuns(t.appCtx, 1);
+    expect(second).toMatchObject({ attempt: 2, execution: { id } });
+    const later = new Date(t.clock.now().getTime() + 10 * t.appCtx.config.runtime.leaseMs);
+    expect(await renewLeases(t.appCtx.database.db, [{ id, attempt: 1 }], later)).toEqual([]);
+    const [row] = await t.appCtx.database.db.select().from(schema.executions).where(eq(schema.executions.id, id));
+    expect(row!.lockedUntil).toEqual(second!.execution.lockedUntil);
+    expect(await renewLeases(t.appCtx.database.db, [{ id, attempt: 2 }], later)).toEqual([id]);
+    const aborted = await t.request('POST', `/executions/${id}/abort`, { token: who.org.orgKey });
+    expect(aborted.body).toMatchObject({ status: 'aborted', cost: { amount: 0 } });
+    expect(await walletBalance(t, who)).toBe(10_000);
   });
 });

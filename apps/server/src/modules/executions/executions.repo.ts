@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { schema, type Executor } from '@frameos/db';
 
 const { executions, executionLogs, executionCharges } = schema;
@@ -73,14 +73,17 @@ export async function claimQueuedRuns(db: Executor, deploymentId: string, limit:
     .returning();
 }
 
-/** Extends the leases of a worker's runs that are still running under the attempt it claimed. */
+/**
+ * Extends the leases of a worker's runs that are still running under the attempt it claimed; a run
+ * another worker re-claimed since (a later attempt) keeps that worker's lease, which a stale worker
+ * must not extend (if the new worker died, its run would wait a lease longer to be recovered).
+ */
 export async function renewLeases(db: Executor, runs: { id: string; attempt: number }[], until: Date): Promise<string[]> {
   if (runs.length === 0) return [];
   const rows = await db.update(executions).set({ lockedUntil: until })
-    .where(and(inArray(executions.id, runs.map((r) => r.id)), eq(executions.status, 'running')))
-    .returning({ id: executions.id, attempts: executions.attempts });
-  const claimed = new Map(runs.map((r) => [r.id, r.attempt]));
-  return rows.filter((r) => claimed.get(r.id) === r.attempts).map((r) => r.id);
+    .where(and(eq(executions.status, 'running'), or(...runs.map((r) => and(eq(executions.id, r.id), eq(executions.attempts, r.attempt))))))
+    .returning({ id: executions.id });
+  return rows.map((r) => r.id);
 }
 
 export async function awaitingApproval(db: Executor, limit: number): Promise<{ id: string; mandateId: string | null }[]> {
