@@ -239,3 +239,31 @@ describe('leases', () => {
     expect(await walletBalance(t, who)).toBe(10_000);
   });
 });
+
+describe('stopping a worker', () => {
+  it('hands a run still going back to the queue, attempt not counted, and another worker completes it charged once', async () => {
+    const SLOW = 'agt_slow_stop';
+    await publishAgent(t, dev, admin, {
+      manifest: { ...agentSource('hello-world').manifest, id: SLOW },
+      code: `export default async function handler(inputs) { await new Promise((r) => setTimeout(r, 1500)); return { greeting: 'Hello, ' + inputs.name }; }`,
+    });
+    const who = await payer(t, [SLOW]);
+    const deployment = await deploy(t, who, SLOW);
+    const queued = await execute(SLOW, deployment, { name: 'restart' }, who.org.orgKey);
+    const id = queued.body.execution_id as string;
+    const stopping = testWorker(t, sandbox);
+    stopping.start();
+    for (let i = 0; i < 200 && (await t.request('GET', `/executions/${id}`, { token: who.org.orgKey })).body.status !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await stopping.stop(0);
+    const handedBack = await t.request('GET', `/executions/${id}`, { token: who.org.orgKey });
+    expect(handedBack.body).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await walletBalance(t, who)).toBe(10_000 - 100);
+    await worker.drain();
+    const done = await t.request('GET', `/executions/${id}`, { token: who.org.orgKey });
+    expect(done.body).toMatchObject({ status: 'succeeded', attempts: 1, outputs: { greeting: 'Hello, restart' } });
+    expect(await walletBalance(t, who)).toBe(10_000 - 100);
+    await expectExecutionHoldResolved(t, done.body.payment_id);
+  });
+});

@@ -8,7 +8,7 @@ import { loadAgentCode, loadRunnableVersion } from '../registry/registry.service
 import type { Sandbox, SandboxLogLine, SandboxOutcome } from '../runtime/sandbox.ts';
 import { findDeploymentById } from './deployments.repo.ts';
 import { deploymentSecrets } from './deployments.service.ts';
-import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, updateExecution, type ExecutionRow } from './executions.repo.ts';
+import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, requeueRuns, updateExecution, type ExecutionRow } from './executions.repo.ts';
 import { endExecution, executionDto } from './executions.service.ts';
 import { buildRunHost, type CapabilityHandlers, type RunFacts } from './run-host.ts';
 import { claimRuns, startDecidedRuns, workerContext, type ClaimedRun } from './execution-queue.service.ts';
@@ -21,10 +21,16 @@ const RENEWAL_INTERVAL_MS = 60_000;
 export const MAX_LOG_BYTES = 1024 * 1024;
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
 
+/** How long a stopping worker lets its runs finish before handing them back to the queue. */
+const STOP_GRACE_MS = 10_000;
+
 /** One run in this worker: its abort switch and its log lines not yet written. */
 interface RunInFlight {
   claim: ClaimedRun;
   abort: AbortController;
+  /** Set when a stopping worker gives the run back: its sandbox is stopped and nothing is recorded. */
+  abandoned: boolean;
+  done: Promise<void>;
   pendingLogs: { seq: number; level: string; message: string; at: Date }[];
   nextSeq: number;
 }
@@ -51,12 +57,33 @@ export class ExecutionWorker {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the runs in flight finish for up to `graceMs` (leases still renewed), then
+   * hands the rest back to the queue — `queued` again, the attempt not counted, their holds kept —
+   * so a restart costs a run nothing and another worker runs it at once rather than after its lease.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
     this.wake?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight.values()].map((r) => r.abort.abort()));
+    const finished = Promise.allSettled([...this.inFlight.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace_over'>((resolve) => (timer = setTimeout(() => resolve('grace_over'), graceMs)));
+    const first = await Promise.race([finished, graceOver]);
+    clearTimeout(timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (first !== 'grace_over') return;
+    const left = [...this.inFlight.values()];
+    for (const run of left) {
+      run.abandoned = true;
+      run.abort.abort();
+    }
+    try {
+      const handedBack = await requeueRuns(this.app.database.db, left.map((r) => ({ id: r.claim.execution.id, attempt: r.claim.attempt })));
+      this.app.log.info({ executions: handedBack }, 'worker stopping: runs handed back to the queue');
+    } catch (err) {
+      this.app.log.error({ err }, 'worker stopping: runs could not be handed back; their leases will lapse');
+    }
   }
 
   /** Claims and runs until nothing is due, awaiting every run: tests and benchmarks drive the queue with it. */
@@ -128,7 +155,8 @@ export class ExecutionWorker {
 
   private async execute(claim: ClaimedRun): Promise<void> {
     const { execution } = claim;
-    const flight: RunInFlight = { claim, abort: new AbortController(), pendingLogs: [], nextSeq: execution.logCount + 1 };
+    let settle = () => {};
+    const flight: RunInFlight = { claim, abort: new AbortController(), abandoned: false, done: new Promise<void>((resolve) => (settle = resolve)), pendingLogs: [], nextSeq: execution.logCount + 1 };
     this.inFlight.set(execution.id, flight);
     const log = this.app.log.child({ execution_id: execution.id, agent_id: execution.agentId, attempt: claim.attempt });
     try {
@@ -161,6 +189,7 @@ export class ExecutionWorker {
         onLog,
         signal: flight.abort.signal,
       });
+      if (flight.abandoned) return;
       await this.flushLogs(flight);
       await this.finish(claim, facts.manifest, facts.developer, outcome, { logBytes, logCount: flight.nextSeq - 1, logsTruncated: truncated || outcome.logsTruncated });
       log.info({ status: outcome.status, duration_ms: outcome.durationMs }, 'execution ended');
@@ -169,6 +198,7 @@ export class ExecutionWorker {
       log.error({ err }, 'execution could not be completed by this worker');
     } finally {
       this.inFlight.delete(execution.id);
+      settle();
     }
   }
 

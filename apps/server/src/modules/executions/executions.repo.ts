@@ -86,6 +86,18 @@ export async function renewLeases(db: Executor, runs: { id: string; attempt: num
   return rows.map((r) => r.id);
 }
 
+/** Gives runs back to the queue (a stopping worker): queued, unleased, the attempt not counted — only while still that attempt's. */
+export async function requeueRuns(db: Executor, runs: { id: string; attempt: number }[]): Promise<string[]> {
+  const handedBack: string[] = [];
+  for (const run of runs) {
+    const rows = await db.update(executions).set({ status: 'queued', lockedUntil: null, attempts: sql`${executions.attempts} - 1` })
+      .where(and(eq(executions.id, run.id), eq(executions.status, 'running'), eq(executions.attempts, run.attempt)))
+      .returning({ id: executions.id });
+    handedBack.push(...rows.map((r) => r.id));
+  }
+  return handedBack;
+}
+
 export async function awaitingApproval(db: Executor, limit: number): Promise<{ id: string; mandateId: string | null }[]> {
   return db.select({ id: executions.id, mandateId: executions.mandateId }).from(executions).where(eq(executions.status, 'awaiting_approval')).orderBy(asc(executions.createdAt)).limit(limit);
 }
