@@ -54,6 +54,10 @@ interface RuntimeSettings {
   executions: number;
   /** Executions of the one-payer saturation phase (0: skipped). */
   singlePayerExecutions: number;
+  /** Executions in flight in the one-payer phase (all on one wallet/policy/receipt chain). */
+  singlePayerInFlight: number;
+  /** A measured closed-loop phase stops sending after this long even if it has not sent its count. */
+  maxPhaseSeconds: number;
   /** Offered rate of the open-loop phase; 0: half the measured saturation throughput, at most 100/s. */
   pacedPerSecond: number;
   pacedSeconds: number;
@@ -91,6 +95,8 @@ function readRuntimeSettings(): RuntimeSettings {
     warmUpExecutions: integerSetting('warm-up', 'BENCH_RUNTIME_WARM_UP', 300),
     executions: integerSetting('executions', 'BENCH_RUNTIME_EXECUTIONS', 1500),
     singlePayerExecutions: integerSetting('single-payer-executions', 'BENCH_RUNTIME_SINGLE_PAYER_EXECUTIONS', 500, true),
+    singlePayerInFlight: integerSetting('single-payer-in-flight', 'BENCH_RUNTIME_SINGLE_PAYER_IN_FLIGHT', 8),
+    maxPhaseSeconds: integerSetting('max-phase-seconds', 'BENCH_RUNTIME_MAX_PHASE_SECONDS', 90),
     pacedPerSecond: integerSetting('paced-rate', 'BENCH_RUNTIME_PACED_RATE', 0, true),
     pacedSeconds: integerSetting('paced-seconds', 'BENCH_RUNTIME_PACED_SECONDS', 15),
     leakRuns: integerSetting('leak-runs', 'BENCH_RUNTIME_LEAK_RUNS', 10_000),
@@ -297,9 +303,10 @@ async function benchmarkBackend(settings: RuntimeSettings, backend: Backend, cle
       phases.push(phase);
       return phase;
     };
-    const saturated = await measured(() => runClosedLoop('saturation', target, settings.executions, settings.inFlight));
+    const saturated = await measured(() => runClosedLoop('saturation', target, settings.executions, settings.inFlight, undefined, settings.maxPhaseSeconds));
     if (settings.singlePayerExecutions > 0) {
-      await measured(() => runClosedLoop('saturation, one payer', { ...target, payers: target.payers.slice(0, 1) }, settings.singlePayerExecutions, settings.inFlight));
+      const onePayer = { ...target, payers: target.payers.slice(0, 1) };
+      await measured(() => runClosedLoop('saturation, one payer', onePayer, settings.singlePayerExecutions, settings.singlePayerInFlight, undefined, settings.maxPhaseSeconds));
     }
     const rate = settings.pacedPerSecond || Math.max(1, Math.min(100, Math.floor(saturated.executionsPerSecond / 2)));
     await measured(() => runOpenLoop('paced', target, rate, settings.pacedSeconds));

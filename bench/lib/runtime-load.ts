@@ -199,16 +199,17 @@ class PhaseLog {
 
 /**
  * Closed loop: `inFlight` lanes, each sending one execution and waiting for its event before the
- * next, until `count` were sent. Lane i pays from payer i mod payers. Measures saturation
+ * next, until `count` were sent (or `maxSeconds` passed). Lane i pays from payer i mod payers. Measures saturation
  * throughput; its latency is queueing (Little's law: in flight ÷ throughput).
  */
-export async function runClosedLoop(phase: string, target: RuntimeTarget, count: number, inFlight: number, onProgress?: (done: number) => void): Promise<RuntimePhaseResult> {
+export async function runClosedLoop(phase: string, target: RuntimeTarget, count: number, inFlight: number, onProgress?: (done: number) => void, maxSeconds = Infinity): Promise<RuntimePhaseResult> {
   const log = new PhaseLog();
   let sent = 0;
   let done = 0;
+  const stopSendingAt = performance.now() + maxSeconds * 1000;
   const lane = async (laneIndex: number) => {
     const payer = target.payers[laneIndex % target.payers.length]!;
-    while (sent < count) {
+    while (sent < count && performance.now() < stopSendingAt) {
       const n = sent++;
       await log.run(() => executeOnce(target, payer, `n${n}`));
       done++;
