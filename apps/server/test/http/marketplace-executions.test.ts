@@ -94,6 +94,23 @@ describe('a paid marketplace run, end to end', () => {
     await expectLedgerInvariants(t);
   });
 
+  it('queues new runs of a payer while a worker captures its earlier ones (holds and captures lock in one order: no deadlock on PostgreSQL)', async () => {
+    const busy = await payer(t, [HELLO]);
+    const deployment = await deploy(t, busy, HELLO, { max_concurrency: 40 });
+    const running = testWorker(t, sandbox);
+    running.start();
+    const queued: { status: number; text: string; body: { execution_id: string } }[] = [];
+    for (let wave = 0; wave < 6; wave++) {
+      queued.push(...await Promise.all(Array.from({ length: 10 }, (_, i) => execute(HELLO, deployment, { name: `w${wave}-${i}` }, busy.org.orgKey))));
+    }
+    await running.stop();
+    await worker.drain();
+    expect(queued.map((r) => r.status), queued.map((r) => r.text).join('\n')).toEqual(Array(60).fill(202));
+    for (const r of queued) expect((await t.request('GET', `/executions/${r.body.execution_id}`, { token: busy.org.orgKey })).body.status).toBe('succeeded');
+    expect(await walletBalance(t, busy)).toBe(10_000 - 60 * 100);
+    await expectLedgerInvariants(t);
+  });
+
   it('shows the developer their earnings, computed from the ledger', async () => {
     const res = await t.request('GET', '/developers/me/earnings', { token: dev.org.orgKey });
     expect(res.status, res.text).toBe(200);

@@ -39,7 +39,7 @@ export async function findAccount(db: Executor, key: AccountKey, forUpdate = fal
         eq(ledgerAccounts.shard, key.shard ?? 0),
       ),
     );
-  const [row] = forUpdate ? await query.for('update') : await query;
+  const [row] = forUpdate ? await query.for('no key update') : await query;
   return row ?? null;
 }
 

@@ -2,8 +2,8 @@ import { accountShard, decidePaymentTransition, DomainError, splitMarketplaceCap
 import type { Executor, Tx } from '@frameos/db';
 import type { AppContext, RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
-import { ensureLedgerAccount, postTransfer, type TransferAccount } from '../ledger/ledger.service.ts';
-import { appendReceipt } from '../receipts/receipts.service.ts';
+import { ensureLedgerAccount, lockLedgerAccount, postTransfer, type TransferAccount } from '../ledger/ledger.service.ts';
+import { appendReceipt, lockReceiptChain } from '../receipts/receipts.service.ts';
 import { moveIntent } from '../intents/intents.service.ts';
 import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { MARKETPLACE_RAIL } from '../vendors/vendors.schemas.ts';
@@ -109,10 +109,21 @@ export async function voidExecutionPayment(tx: Executor, app: AppContext, paymen
   return { applied: true, payment: await recordOutcome(tx, app, failed, 'payment.failed', now) };
 }
 
+/**
+ * Locks the payment, then the payer's wallet and receipt chain — in the order a hold takes them
+ * (lockExecutionState: mandate → policy → wallet → chain, then the clearing shard), before any
+ * ledger account is touched. Resolving a hold that updated the clearing shard first and the chain
+ * last would deadlock with a hold of the same payer (or of a payer on the same shard) taking them
+ * the other way round.
+ */
 async function lockedPendingPayment(tx: Executor, paymentId: string): Promise<PaymentRow> {
   const payment = await lockPayment(tx, paymentId);
   if (!payment) throw new Error(`payment ${paymentId} of an execution does not exist`);
   if (payment.rail !== MARKETPLACE_RAIL) throw new DomainError('invalid_transfer', `payment ${paymentId} is not a marketplace payment`);
+  if (payment.status === 'pending') {
+    await lockLedgerAccount(tx, { orgId: payment.orgId, type: 'agent_wallet', ownerRef: payment.agentAccountId, currency: payment.currency });
+    await lockReceiptChain(tx, payment.agentAccountId);
+  }
   return payment;
 }
 

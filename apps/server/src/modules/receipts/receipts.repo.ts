@@ -8,6 +8,12 @@ export async function insertChain(db: Executor, row: { agentAccountId: string; o
   await db.insert(receiptChains).values({ ...row, lastSeq: 0 });
 }
 
+/** Locks an agent's chain row (as an update would), for callers that must take it before other rows. */
+export async function lockChain(db: Executor, agentAccountId: string): Promise<boolean> {
+  const rows = await db.select({ id: receiptChains.agentAccountId }).from(receiptChains).where(eq(receiptChains.agentAccountId, agentAccountId)).for('no key update');
+  return rows.length > 0;
+}
+
 /** Reserves the next seq of an agent's chain; the row lock is held until commit, so appends never interleave. */
 export async function advanceChain(db: Executor, agentAccountId: string): Promise<{ seq: number; prevHash: string } | null> {
   const [row] = await db

@@ -5,7 +5,7 @@ import type { AppContext, RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { canSeeAgentAccount } from '../auth/principal.ts';
 import { allPublishedKeys, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
-import { advanceChain, findChain, findReceipt, insertChain, insertReceipt, listAllChains, listChainReceipts, type ReceiptRow } from './receipts.repo.ts';
+import { advanceChain, findChain, findReceipt, insertChain, insertReceipt, listAllChains, listChainReceipts, lockChain, type ReceiptRow } from './receipts.repo.ts';
 
 export type ReceiptEvent = 'payment.settled' | 'payment.pending' | 'payment.failed' | 'payment.refunded';
 
@@ -74,6 +74,11 @@ export function buildReceipt(app: Pick<AppContext, 'signingKey'>, facts: Receipt
 /** The receipt chain of a new agent account, empty: its first receipt will link to the genesis hash. */
 export async function openReceiptChain(tx: Executor, chain: { orgId: string; agentAccountId: string }): Promise<void> {
   await insertChain(tx, { ...chain, headHash: GENESIS_HASH });
+}
+
+/** Locks the agent's receipt chain in the caller's transaction (see lockPayerForResolution in payments). */
+export async function lockReceiptChain(db: Executor, agentAccountId: string): Promise<void> {
+  if (!(await lockChain(db, agentAccountId))) throw new Error(`agent account ${agentAccountId} has no receipt chain`);
 }
 
 /** Appends a receipt to the agent's chain inside the caller's transaction. */
