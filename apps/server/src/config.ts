@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { generateSigningSeed, isStrongSeed } from '@frameos/domain';
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
   EXECUTION_POLL_MS: z.coerce.number().int().positive().max(60_000).default(100),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().optional(),
+  WEB_DIST_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -95,6 +97,8 @@ export interface Config {
   /** The platform's share of each marketplace capture, in basis points (2000 = 20 %). */
   platformFeeBps: number;
   runtime: RuntimeConfig;
+  /** The built web app (apps/web/dist) served at /app/; when it has no index.html, /app answers that it is not built. */
+  webDistDir: string;
 }
 
 /** The execution worker and its sandbox (docs/agents.md). */
@@ -268,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.EXECUTION_POLL_MS,
       smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'FrameOS agents <agents@localhost>' } : null,
     },
+    webDistDir: e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };
 }
 

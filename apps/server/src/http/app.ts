@@ -13,6 +13,7 @@ import { clientErrorHandler, frameworkErrors, newRequestId } from './plugins/fra
 import { DomainError } from '@frameos/domain';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../lib/text-hygiene.ts';
 import { registerRoutes } from './routes.ts';
+import { registerWebApp } from './web-app.ts';
 
 export type { App } from './app-type.ts';
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -76,5 +77,6 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
   registerInputChecks(app);
   registerIdempotency(app, appCtx);
   await registerRoutes(app, appCtx);
+  await registerWebApp(app, appCtx);
   return app;
 }
