@@ -205,7 +205,7 @@ export class ExecutionWorker {
   private async runFacts(execution: ExecutionRow): Promise<RunFacts & { code: string; codeSha256: string; manifest: AgentManifest; developer: { developerId: string; orgId: string } }> {
     const deployment = await findDeploymentById(this.app.database.db, execution.deploymentId);
     if (!deployment) throw new Error(`deployment ${execution.deploymentId} of execution ${execution.id} does not exist`);
-    const runnable = await loadRunnableVersion(this.app.database.db, execution.agentId, execution.version, { allowSuspended: true });
+    const runnable = await loadRunnableVersion(this.app.database.db, execution.agentId, execution.version, { allowSuspended: true, app: this.app });
     const code = await loadAgentCode(this.app, runnable.codeSha256);
     const capabilities = [...runnable.manifest.capabilities, ...(runnable.manifest.pricing.model === 'pay_per_use' ? ['charge'] : [])];
     return {

@@ -65,7 +65,7 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
     if (deployment.agentId !== agentId) throw notFound('Deployment', input.deployment_id);
     if (deployment.status === 'past_due') throw new DomainError('subscription_past_due', 'The subscription renewal of this deployment failed; top up the wallet and it is retried.');
     if (deployment.status !== 'active') throw new DomainError('deployment_not_active', `The deployment is ${deployment.status}.`);
-    const runnable = await loadRunnableVersion(tx, agentId, deployment.version);
+    const runnable = await loadRunnableVersion(tx, agentId, deployment.version, { app: ctx.app });
     if (runnable.manifest.pricing.model === 'subscription' && (!deployment.paidUntil || deployment.paidUntil <= ctx.now)) {
       throw new DomainError('subscription_past_due', 'The subscription period has ended and is not renewed yet; keep the wallet funded and it is renewed.');
     }
@@ -122,7 +122,8 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
       row.mandateId = mandate.row.id;
       row.heldAmount = amount;
       if (mandate.row.status === 'active') {
-        row.paymentId = (await holdExecutionPrice(tx, ctx, mandate.row.id)).paymentId;
+        // Issued a few statements up in this transaction: the hold need not verify its signature again.
+        row.paymentId = (await holdExecutionPrice(tx, ctx, mandate.row.id, { issuedInThisTransaction: true })).paymentId;
       } else {
         row.status = 'awaiting_approval';
         row.heldAmount = 0;

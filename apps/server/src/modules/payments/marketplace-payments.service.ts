@@ -33,9 +33,11 @@ export interface ExecutionHold {
  * Holds a mandate's amount for an execution, in the caller's transaction: the mandate is checked
  * exactly as POST /execute checks it (usable, signature, policy against today's spend, funds), then
  * the funds move to clearing and the payment is `pending`, with its `payment.pending` receipt.
+ * `issuedInThisTransaction` (only for a mandate issued earlier in this same transaction) skips the
+ * signature check, which for such a mandate cannot fail; everything else is checked as always.
  */
-export async function holdExecutionPrice(tx: Tx, ctx: RequestContext, mandateId: string): Promise<ExecutionHold> {
-  const state = await lockExecutable(tx, ctx, mandateId, null);
+export async function holdExecutionPrice(tx: Tx, ctx: RequestContext, mandateId: string, options: { issuedInThisTransaction?: boolean } = {}): Promise<ExecutionHold> {
+  const state = await lockExecutable(tx, ctx, mandateId, null, options);
   const { mandate } = state;
   if (state.vendor.rail !== MARKETPLACE_RAIL) throw new DomainError('vendor_exists', `The organization's vendor ${mandate.vendor} is not the marketplace agent of that id.`);
   const { paymentId } = await recordHold(tx, ctx, state, MARKETPLACE_RAIL);

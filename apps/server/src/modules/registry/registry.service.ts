@@ -441,21 +441,60 @@ export interface RunnableVersion {
  * no approved version (visible to nobody outside its developer), is 404 not_found; a suspended agent
  * or a version that is not approved (or does not exist) is 409 agent_not_available.
  */
-export async function loadRunnableVersion(db: Executor, agentId: string, version?: string, options: { allowSuspended?: boolean } = {}): Promise<RunnableVersion> {
+export async function loadRunnableVersion(db: Executor, agentId: string, version?: string, options: { allowSuspended?: boolean; app?: AppContext } = {}): Promise<RunnableVersion> {
+  const cache = options.app ? versionCache(options.app) : null;
+  // A run already paid for ends even if the agent is suspended meanwhile, so for such a run nothing
+  // of the agent row can change the answer (its developer and org are never updated): it is cached whole.
+  const wholeKey = options.allowSuspended && version !== undefined ? `${agentId}@${version}` : null;
+  const whole = wholeKey ? cache?.runnable.get(wholeKey) : undefined;
+  if (whole) return whole;
   const agent = await findAgent(db, agentId);
   if (!agent || agent.latestApprovedVersion === null) throw notFound('Agent', agentId);
   // A run already paid for ends even if the agent is suspended meanwhile (allowSuspended); new ones are refused.
   if (agent.suspendedAt && !options.allowSuspended) throw new DomainError('agent_not_available', `${agentId} is suspended: ${agent.suspendedReason ?? 'by a platform admin'}.`);
   const wanted = version ?? agent.latestApprovedVersion;
-  const row = await findAgentVersion(db, agentId, wanted);
-  if (!row || row.status !== 'approved') throw new DomainError('agent_not_available', `${agentId} ${wanted} is not an approved version.`);
-  return {
-    agentId,
-    version: row.version,
-    manifest: AgentManifestSchema.parse(row.manifest),
-    codeSha256: row.codeSha256,
-    developer: { developerId: agent.developerId, orgId: agent.orgId },
-  };
+  const key = `${agentId}@${wanted}`;
+  let approved = cache?.versions.get(key);
+  if (!approved) {
+    const row = await findAgentVersion(db, agentId, wanted);
+    if (!row || row.status !== 'approved') throw new DomainError('agent_not_available', `${agentId} ${wanted} is not an approved version.`);
+    approved = { version: row.version, manifest: AgentManifestSchema.parse(row.manifest), codeSha256: row.codeSha256 };
+    cache?.put(cache.versions, key, approved);
+  }
+  const runnable: RunnableVersion = { agentId, ...approved, developer: { developerId: agent.developerId, orgId: agent.orgId } };
+  if (wholeKey) cache?.put(cache.runnable, wholeKey, runnable);
+  return runnable;
+}
+
+/**
+ * Approved versions per database, parsed: a version leaves `pending_review` once (reviewAgentVersion
+ * applies only to a pending one) and an approved row never changes again, so caching it cannot serve
+ * a stale answer. Only the agent row (suspension, newest version) is read for every new run. Bounded:
+ * beyond VERSION_CACHE_ENTRIES the oldest entry goes.
+ */
+const VERSION_CACHE_ENTRIES = 1000;
+interface ApprovedVersion { version: string; manifest: AgentManifest; codeSha256: string }
+interface VersionCache {
+  versions: Map<string, ApprovedVersion>;
+  runnable: Map<string, RunnableVersion>;
+  put<V>(map: Map<string, V>, key: string, value: V): void;
+}
+const versionCaches = new WeakMap<object, VersionCache>();
+
+function versionCache(app: AppContext): VersionCache {
+  let cache = versionCaches.get(app.database);
+  if (!cache) {
+    cache = {
+      versions: new Map(),
+      runnable: new Map(),
+      put(map, key, value) {
+        map.set(key, value);
+        if (map.size > VERSION_CACHE_ENTRIES) map.delete(map.keys().next().value!);
+      },
+    };
+    versionCaches.set(app.database, cache);
+  }
+  return cache;
 }
 
 /** Artifacts are immutable (content-addressed), so the recently run ones are kept decoded, per blob store, up to a byte budget. */
