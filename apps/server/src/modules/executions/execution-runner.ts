@@ -13,6 +13,7 @@ import { endExecution, executionDto } from './executions.service.ts';
 import { buildRunHost, type CapabilityHandlers, type RunFacts } from './run-host.ts';
 import { claimRuns, startDecidedRuns, workerContext, type ClaimedRun } from './execution-queue.service.ts';
 import { renewSubscriptions } from './subscriptions.service.ts';
+import { onRunsQueued } from './execution-wake.ts';
 
 /** How often a worker looks for subscriptions to renew. */
 const RENEWAL_INTERVAL_MS = 60_000;
@@ -48,10 +49,14 @@ export class ExecutionWorker {
   private loop: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private lastRenewal = 0;
+  /** A run was queued in this process while the loop was not sleeping: claim again before sleeping. */
+  private nudged = false;
+  private sleepingFull = false;
 
   constructor(private readonly app: AppContext, private readonly sandbox: Sandbox, private readonly capabilities: CapabilityHandlers = {}) {}
 
   start(): void {
+    onRunsQueued(this.app, () => this.nudge());
     this.heartbeat = setInterval(() => void this.renew(), Math.max(500, Math.floor(this.app.config.runtime.leaseMs / 3)));
     this.heartbeat.unref();
     this.loop = this.run();
@@ -64,6 +69,7 @@ export class ExecutionWorker {
    */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
+    onRunsQueued(this.app, null);
     this.wake?.();
     await this.loop;
     const finished = Promise.allSettled([...this.inFlight.values()].map((r) => r.done));
@@ -116,8 +122,25 @@ export class ExecutionWorker {
       }
       if (this.stopped) break;
       const full = this.inFlight.size >= this.app.config.runtime.concurrency;
-      if (claimed === 0 || full) await this.sleep(full ? 60_000 : this.app.config.runtime.pollMs);
+      const nudged = this.nudged;
+      this.nudged = false;
+      if (full || (claimed === 0 && !nudged)) {
+        this.sleepingFull = full;
+        await this.sleep(full ? 60_000 : this.app.config.runtime.pollMs);
+        this.sleepingFull = false;
+      }
     }
+  }
+
+  /**
+   * A run was queued in this process: claim at once if the loop sleeps for want of work (not when it
+   * sleeps because every slot is taken — a run ending wakes it then). A nudge while the loop is busy
+   * claiming is remembered, so a run queued during a claim that missed it is not left for the poll.
+   */
+  private nudge(): void {
+    if (this.stopped) return;
+    if (this.wake && !this.sleepingFull) this.wake();
+    else if (!this.wake) this.nudged = true;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -190,8 +213,7 @@ export class ExecutionWorker {
         signal: flight.abort.signal,
       });
       if (flight.abandoned) return;
-      await this.flushLogs(flight);
-      await this.finish(claim, facts.manifest, facts.developer, outcome, { logBytes, logCount: flight.nextSeq - 1, logsTruncated: truncated || outcome.logsTruncated });
+      await this.finish(claim, facts.manifest, facts.developer, outcome, { logBytes, logCount: flight.nextSeq - 1, logsTruncated: truncated || outcome.logsTruncated }, flight.pendingLogs.splice(0));
       log.info({ status: outcome.status, duration_ms: outcome.durationMs }, 'execution ended');
     } catch (err) {
       // Our own failure (database, registry), not the agent's: the lease lapses and another attempt or worker ends it.
@@ -229,10 +251,12 @@ export class ExecutionWorker {
   /**
    * Records a run's end in one transaction, under the execution's row lock, only if the run is still
    * this worker's (running, same attempt): outputs checked against the manifest, the hold captured
-   * (succeeded) or voided (anything else), the outbound event.
+   * (succeeded) or voided (anything else), the outbound event. The log lines not yet written go in the
+   * same transaction (written whatever the check finds, as a separate flush before it wrote them).
    */
-  private async finish(claim: ClaimedRun, manifest: AgentManifest, developer: { developerId: string; orgId: string }, outcome: SandboxOutcome, logs: { logBytes: number; logCount: number; logsTruncated: boolean }): Promise<void> {
+  private async finish(claim: ClaimedRun, manifest: AgentManifest, developer: { developerId: string; orgId: string }, outcome: SandboxOutcome, logs: { logBytes: number; logCount: number; logsTruncated: boolean }, lines: RunInFlight['pendingLogs']): Promise<void> {
     await retryingTransaction(this.app.database.db, async (tx) => {
+      await insertLogLines(tx, claim.execution.id, lines);
       const run = await lockExecutionById(tx, claim.execution.id);
       if (!run || run.status !== 'running' || run.attempts !== claim.attempt) return;
       const now = this.app.clock();

@@ -35,14 +35,16 @@ export async function updateExecution(db: Executor, id: string, changes: Partial
   return row;
 }
 
-/** Deployments with work due: queued runs, or running ones whose worker's lease ran out. */
-export async function deploymentsWithDueWork(db: Executor, now: Date, limit: number): Promise<string[]> {
+/** Deployments with work due: queued runs, or running ones whose worker's lease ran out (`lapsed`: whether it has such runs). */
+export async function deploymentsWithDueWork(db: Executor, now: Date, limit: number): Promise<{ deploymentId: string; lapsed: boolean }[]> {
+  const lapsed = sql<boolean>`bool_or(${executions.status} = 'running')`;
   const rows = await db
-    .selectDistinct({ deploymentId: executions.deploymentId })
+    .select({ deploymentId: executions.deploymentId, lapsed })
     .from(executions)
     .where(sql`(${executions.status} = 'queued' or (${executions.status} = 'running' and ${executions.lockedUntil} < ${now}))`)
+    .groupBy(executions.deploymentId)
     .limit(limit);
-  return rows.map((r) => r.deploymentId);
+  return rows.map((r) => ({ deploymentId: r.deploymentId, lapsed: r.lapsed !== false }));
 }
 
 /** Runs of a deployment that hold a live lease (counted against its max_concurrency). */

@@ -13,6 +13,7 @@ import { holdExecutionPrice, voidExecutionPayment } from '../payments/marketplac
 import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { loadRunnableVersion } from '../registry/registry.service.ts';
 import { deploymentDto, loadDeployment } from './deployments.service.ts';
+import { runsQueued } from './execution-wake.ts';
 import { updateDeployment } from './deployments.repo.ts';
 import { findExecution, insertExecution, listExecutions, listLogLines, updateExecution, type ExecutionRow, type ExecutionStatusValue } from './executions.repo.ts';
 
@@ -60,7 +61,7 @@ export interface ExecuteInput {
  */
 export async function executeAgent(ctx: RequestContext, agentId: string, input: ExecuteInput) {
   assertCanWrite(ctx.principal);
-  return inTransaction(ctx, async (tx) => {
+  const queued = await inTransaction(ctx, async (tx) => {
     const deployment = await loadDeployment(tx, ctx, input.deployment_id);
     if (deployment.agentId !== agentId) throw notFound('Deployment', input.deployment_id);
     if (deployment.status === 'past_due') throw new DomainError('subscription_past_due', 'The subscription renewal of this deployment failed; top up the wallet and it is retried.');
@@ -132,6 +133,9 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
     await insertExecution(tx, row);
     return executionDto(row);
   });
+  // Committed: a worker in this process (embedded mode) claims it now rather than at its next poll.
+  if (queued.status === 'queued') runsQueued(ctx.app);
+  return queued;
 }
 
 /** What a pay_per_use run holds: the caller's max_charge, or the policy's per-transaction cap; at least one unit. */
