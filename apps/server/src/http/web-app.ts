@@ -55,6 +55,8 @@ export async function registerWebApp(app: FastifyInstance, appCtx: AppContext): 
         root,
         serve: false,
         cacheControl: false,
+        // The build writes .br and .gz copies (scripts/ensure-web-build.ts); sent to browsers that accept them.
+        preCompressed: true,
       });
     }
     scope.addHook('onSend', async (_request, reply, payload) => {

@@ -1,0 +1,48 @@
+import type { ComponentType } from 'react';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { Layout } from '@/components/layout';
+import { RequireSession } from '@/auth/require-session';
+import { RouteError } from '@/pages/route-error';
+
+/** Each page is its own chunk, loaded when first visited, so the first load stays small. */
+function page(load: () => Promise<{ default: ComponentType }>): Pick<RouteObject, 'lazy'> {
+  return { lazy: async () => ({ Component: (await load()).default }) };
+}
+
+/**
+ * The route table (paths are under the router's basename /app). Pages still to come (issue 10):
+ * add them here and, for a new area, in nav.ts.
+ */
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        errorElement: <RouteError />,
+        children: [
+          { index: true, ...page(() => import('@/pages/home')) },
+          { path: 'login', ...page(() => import('@/pages/login')) },
+          { path: 'signup', ...page(() => import('@/pages/signup')) },
+          {
+            element: <RequireSession />,
+            children: [
+              { path: 'marketplace', ...page(() => import('@/pages/agent-list')) },
+              { path: 'marketplace/:agentId', ...page(() => import('@/pages/agent-detail')) },
+              { path: 'dashboard', ...page(() => import('@/pages/dashboard')) },
+              { path: 'approvals/*', ...page(() => import('@/pages/planned')) },
+              { path: 'developer/*', ...page(() => import('@/pages/planned')) },
+              { path: 'admin/*', ...page(() => import('@/pages/planned')) },
+              { path: 'dashboard/*', ...page(() => import('@/pages/planned')) },
+            ],
+          },
+          { path: '*', ...page(() => import('@/pages/not-found')) },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes, { basename: '/app' });
+}
