@@ -17,6 +17,8 @@ export const routes: RouteObject[] = [
   {
     element: <Layout />,
     errorElement: <RouteError />,
+    // Shown while the first page's chunk loads.
+    hydrateFallbackElement: <p className="sr-only" role="status">Loading…</p>,
     children: [
       {
         errorElement: <RouteError />,

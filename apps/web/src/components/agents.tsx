@@ -21,6 +21,10 @@ export function formatSuccessRate(rate: number | null): string {
   return rate === null ? 'no runs yet' : `${Math.round(rate * 100)} % succeed`;
 }
 
+export function formatRuns(count: number): string {
+  return `${count.toLocaleString()} ${count === 1 ? 'run' : 'runs'}`;
+}
+
 export function AgentCard({ agent }: { agent: AgentListing }) {
   return (
     <Card className="flex h-full flex-col transition-shadow focus-within:shadow-md hover:shadow-md">
@@ -41,7 +45,7 @@ export function AgentCard({ agent }: { agent: AgentListing }) {
         <div className="mt-auto flex flex-wrap items-center justify-between gap-2 text-sm">
           <span className="font-semibold text-slate-900">{formatPricing(agent.pricing)}</span>
           <span className="text-slate-600">
-            {agent.stats.executions.toLocaleString()} runs · {formatSuccessRate(agent.stats.success_rate)}
+            {formatRuns(agent.stats.executions)} · {formatSuccessRate(agent.stats.success_rate)}
           </span>
         </div>
       </CardContent>

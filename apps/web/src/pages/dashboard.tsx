@@ -183,7 +183,7 @@ export default function Dashboard() {
       <PageHeader title="Dashboard" description={session ? `Signed in as ${session.email} (${session.role}). Times are in ${Intl.DateTimeFormat().resolvedOptions().timeZone}.` : undefined} />
       <div className="flex flex-col gap-6">
         <AgentAccounts />
-        <div className="grid gap-6 xl:grid-cols-2">
+        <div className="flex flex-col gap-6">
           <RecentPayments />
           <RecentExecutions />
         </div>
