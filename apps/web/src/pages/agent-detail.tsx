@@ -4,6 +4,7 @@ import { ApiError } from '@/api/client';
 import { CATEGORY_LABELS, PRICING_LABELS, useAgent, type AgentDetail as Agent } from '@/api/queries';
 import { formatPricing, formatSuccessRate } from '@/components/agents';
 import { SchemaTable } from '@/components/json-schema';
+import { AgentActions } from '@/components/runs/agent-actions';
 import { EmptyState, ErrorState, LoadingRows } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -11,11 +12,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatDate, formatDateTime, formatDuration } from '@/lib/time';
 
 const VERSION_BADGE = { approved: 'success', pending_review: 'warning', rejected: 'danger' } as const;
-
-/** Where the Deploy (mandate modal) and Try (form from the input schema) actions go next. */
-function AgentActions(_props: { agent: Agent }) {
-  return null;
-}
 
 function Facts({ agent }: { agent: Agent }) {
   const rows: [string, string][] = [
