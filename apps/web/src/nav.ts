@@ -18,3 +18,27 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/developer', label: 'Developer', needs: 'session' },
   { to: '/admin', label: 'Admin', needs: 'platform-admin' },
 ];
+
+/**
+ * The dashboard's own navigation (tabs inside /dashboard/…, `pages/dashboard/shell.tsx`). A new
+ * dashboard page adds its entry here and its route inside the dashboard shell in routes.tsx.
+ */
+export interface DashboardNavItem {
+  to: string;
+  label: string;
+  /** Only the exact path highlights it (the overview at /dashboard). */
+  end?: boolean;
+}
+
+export const DASHBOARD_NAV: readonly DashboardNavItem[] = [
+  { to: '/dashboard', label: 'Overview', end: true },
+  { to: '/dashboard/deployments', label: 'Deployments' },
+  { to: '/dashboard/executions', label: 'Executions' },
+  { to: '/dashboard/payments', label: 'Payments' },
+  { to: '/dashboard/receipts', label: 'Receipts' },
+  { to: '/dashboard/agent-accounts', label: 'Agent accounts' },
+  { to: '/dashboard/policies', label: 'Policies' },
+  { to: '/dashboard/api-keys', label: 'API keys' },
+  { to: '/dashboard/webhooks', label: 'Webhooks' },
+  { to: '/dashboard/members', label: 'Members' },
+];

@@ -31,10 +31,24 @@ export const routes: RouteObject[] = [
             children: [
               { path: 'marketplace', ...page(() => import('@/pages/agent-list')) },
               { path: 'marketplace/:agentId', ...page(() => import('@/pages/agent-detail')) },
-              { path: 'dashboard', ...page(() => import('@/pages/dashboard')) },
-              { path: 'dashboard/deployments', ...page(() => import('@/pages/runs/deployments')) },
-              { path: 'dashboard/executions', ...page(() => import('@/pages/runs/executions')) },
-              { path: 'dashboard/executions/:executionId', ...page(() => import('@/pages/runs/execution-detail')) },
+              {
+                // The dashboard's tab navigation (DASHBOARD_NAV in nav.ts) around its pages.
+                ...page(() => import('@/pages/dashboard/shell')),
+                children: [
+                  { path: 'dashboard', ...page(() => import('@/pages/dashboard')) },
+                  { path: 'dashboard/payments', ...page(() => import('@/pages/dashboard/payments')) },
+                  { path: 'dashboard/payments/:paymentId', ...page(() => import('@/pages/dashboard/payment-detail')) },
+                  { path: 'dashboard/receipts', ...page(() => import('@/pages/dashboard/receipts')) },
+                  { path: 'dashboard/agent-accounts', ...page(() => import('@/pages/dashboard/agent-accounts')) },
+                  { path: 'dashboard/policies', ...page(() => import('@/pages/dashboard/policies')) },
+                  { path: 'dashboard/api-keys', ...page(() => import('@/pages/dashboard/api-keys')) },
+                  { path: 'dashboard/webhooks', ...page(() => import('@/pages/dashboard/webhooks')) },
+                  { path: 'dashboard/members', ...page(() => import('@/pages/dashboard/members')) },
+                  { path: 'dashboard/deployments', ...page(() => import('@/pages/runs/deployments')) },
+                  { path: 'dashboard/executions', ...page(() => import('@/pages/runs/executions')) },
+                  { path: 'dashboard/executions/:executionId', ...page(() => import('@/pages/runs/execution-detail')) },
+                ],
+              },
               { path: 'approvals', ...page(() => import('@/pages/runs/approvals')) },
               { path: 'developer', ...page(() => import('@/pages/developer')) },
               { path: 'developer/register', ...page(() => import('@/pages/developer/register')) },
