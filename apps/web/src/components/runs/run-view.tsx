@@ -60,7 +60,7 @@ export function RunView({ executionId, compact = false }: { executionId: string;
         <StatusBadge status={e.status} />
         {live && <span className="text-sm text-slate-600">{e.status === 'awaiting_approval' ? 'Waiting for a person to approve the payment.' : 'Updating every second…'}</span>}
       </div>
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm break-all">
         <dt className="text-slate-600">Run</dt>
         <dd>
           <Link to={`/dashboard/executions/${e.execution_id}`} className="font-mono text-indigo-700 hover:underline">

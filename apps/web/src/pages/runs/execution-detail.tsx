@@ -91,7 +91,7 @@ export default function ExecutionDetail() {
             <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Run of {e.agent_id}</h1>
             <StatusBadge status={e.status} />
           </div>
-          <p className="mt-1 font-mono text-sm text-slate-600">
+          <p className="mt-1 font-mono text-sm break-all text-slate-600">
             {e.execution_id} · v{e.version} · {e.pricing_model.replaceAll('_', ' ')}
           </p>
           <p className="mt-1 text-sm text-slate-600">
@@ -121,8 +121,8 @@ export default function ExecutionDetail() {
           <ErrorState title="Could not abort" error={abort.error} />
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="flex flex-col gap-6 lg:col-span-2">
+      <div className="grid min-w-0 grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="flex min-w-0 flex-col gap-6 lg:col-span-2">
           <Card>
             <CardHeader>
               <CardTitle as="h2">Run</CardTitle>
@@ -140,7 +140,7 @@ export default function ExecutionDetail() {
             </CardContent>
           </Card>
         </div>
-        <Card>
+        <Card className="min-w-0">
           <CardHeader>
             <CardTitle as="h2">Inputs</CardTitle>
           </CardHeader>
