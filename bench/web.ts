@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:web`: Lighthouse 12.2.3 (desktop preset, Debian's Chromium) on the web app's home,
+ * agent list, agent detail and dashboard, against a real server on a fresh embedded database (the
+ * E2E suite's start-up: apps/web/e2e/support/server.ts). Pages behind a session are measured logged
+ * in: the demo user's session is written into the app's sessionStorage key before the page loads.
+ * Prints Performance, Accessibility, Best Practices, FCP, LCP, TBT and the initial JS (gzip) from
+ * apps/web/dist. Results: docs/benchmarks.md, "Web app".
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import lighthouse from 'lighthouse';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS, DEMO, ROOT, startServer } from '../apps/web/e2e/support/server.ts';
+
+const PORT = 9300 + Math.floor(Math.random() * 500);
+
+/** The JS the first page load needs: index.html's module script and its modulepreloads. */
+function initialJs(): { files: string[]; raw: number; gzip: number } {
+  const dist = join(ROOT, 'apps/web/dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/app\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+  let raw = 0;
+  let gzip = 0;
+  for (const file of files) {
+    const bytes = readFileSync(join(dist, file));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { files, raw, gzip };
+}
+
+const server = await startServer();
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${PORT}`], headless: true });
+try {
+  const login = (await (
+    await fetch(`${server.baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) })
+  ).json()) as { token: string; user_id: string; org_id: string; role: string; expires_in: number };
+  const agents = (await (await fetch(`${server.baseUrl}/agents?limit=1`, { headers: { authorization: `Bearer ${login.token}` } })).json()) as {
+    data: { agent_id: string }[];
+  };
+  const session = {
+    token: login.token,
+    userId: login.user_id,
+    orgId: login.org_id,
+    role: login.role,
+    email: DEMO.email,
+    expiresAt: Date.now() + login.expires_in * 1000,
+  };
+
+  // Lighthouse drives a tab through puppeteer (the one lighthouse itself uses) on the browser's
+  // debugging port; the session goes into that tab's sessionStorage before the app's script runs, as
+  // a log-in in that tab would have left it (sessionStorage is per tab, so it cannot be set elsewhere).
+  const pptr = await puppeteer.connect({ browserURL: `http://127.0.0.1:${PORT}`, defaultViewport: null });
+
+  const pages = [
+    { name: 'home', path: '/app/' },
+    { name: 'agent list', path: '/app/marketplace' },
+    { name: 'agent detail', path: `/app/marketplace/${agents.data[0]?.agent_id ?? ''}` },
+    { name: 'dashboard', path: '/app/dashboard' },
+  ];
+  const rows: string[][] = [];
+  for (const p of pages) {
+    const tab = await pptr.newPage();
+    await tab.evaluateOnNewDocument((value: string) => sessionStorage.setItem('frameos.session', value), JSON.stringify(session));
+    const result = await lighthouse(
+      `${server.baseUrl}${p.path}`,
+      { port: PORT, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'], disableStorageReset: true },
+      { extends: 'lighthouse:default', settings: { formFactor: 'desktop', screenEmulation: { mobile: false, width: 1350, height: 940, deviceScaleFactor: 1, disabled: false }, throttlingMethod: 'simulate' } },
+      tab,
+    );
+    await tab.close();
+    const lhr = result?.lhr;
+    if (!lhr) throw new Error(`no Lighthouse result for ${p.path}`);
+    const score = (id: string) => String(Math.round((lhr.categories[id]?.score ?? 0) * 100));
+    const ms = (id: string) => `${Math.round(lhr.audits[id]?.numericValue ?? 0)} ms`;
+    rows.push([p.name, score('performance'), score('accessibility'), score('best-practices'), ms('first-contentful-paint'), ms('largest-contentful-paint'), ms('total-blocking-time')]);
+    const failing = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual' && a.scoreDisplayMode !== 'notApplicable');
+    if (failing.length) console.log(`${p.name}: audits below 0.9: ${failing.map((a) => `${a.id} (${a.score})`).join(', ')}`);
+    if (lhr.finalDisplayedUrl && !lhr.finalDisplayedUrl.endsWith(p.path)) console.log(`${p.name}: ended at ${lhr.finalDisplayedUrl}`);
+  }
+
+  const header = ['page', 'Performance', 'Accessibility', 'Best Practices', 'FCP', 'LCP', 'TBT'];
+  console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  const js = initialJs();
+  console.log(`\nInitial JS (${js.files.length} files from index.html): ${(js.raw / 1024).toFixed(1)} kB, ${(js.gzip / 1024).toFixed(1)} kB gzip`);
+  console.log(`Machine: ${availableParallelism()} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${new Date().toISOString()}, Lighthouse 12.2.3 desktop preset, simulated throttling, Chromium ${browser.version()}`);
+  await pptr.disconnect();
+} finally {
+  await browser.close();
+  await server.stop();
+}
