@@ -64,7 +64,7 @@ try {
   const rows: string[][] = [];
   for (const p of pages) {
     const tab = await pptr.newPage();
-    await tab.evaluateOnNewDocument((value: string) => sessionStorage.setItem('frameos.session', value), JSON.stringify(session));
+    await tab.evaluateOnNewDocument(`sessionStorage.setItem('frameos.session', ${JSON.stringify(JSON.stringify(session))})`);
     const result = await lighthouse(
       `${server.baseUrl}${p.path}`,
       { port: PORT, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'], disableStorageReset: true },

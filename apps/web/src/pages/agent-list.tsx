@@ -113,7 +113,11 @@ export default function AgentList() {
             )}
           </EmptyState>
         ) : (
-          <AgentGrid agents={page.data} />
+          <>
+            {/* The cards' names are h3: this keeps the heading levels in order under the page's h1. */}
+            <h2 className="sr-only">Results</h2>
+            <AgentGrid agents={page.data} />
+          </>
         )}
       </div>
 
