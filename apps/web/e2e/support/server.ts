@@ -34,7 +34,13 @@ async function freePort(): Promise<number> {
 
 /** `npm run build:web` when apps/web/dist is missing or older than its sources (scripts/ensure-web-build.ts). */
 export function ensureWebBuild(): void {
-  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-web-build.ts'], { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: under vitest it is "test", and Vite would then bundle React's development
+  // build (jsx-dev-runtime, about 600 kB instead of 400 kB) into apps/web/dist for everyone.
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-web-build.ts'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (built.status !== 0) throw new Error('the web app did not build (scripts/ensure-web-build.ts)');
 }
 
