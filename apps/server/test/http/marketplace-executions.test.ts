@@ -100,14 +100,16 @@ describe('a paid marketplace run, end to end', () => {
     const running = testWorker(t, sandbox);
     running.start();
     const queued: { status: number; text: string; body: { execution_id: string } }[] = [];
-    for (let wave = 0; wave < 6; wave++) {
+    // The deadlock needs several connections (PostgreSQL); on single-connection PGlite fewer waves show the same behaviour.
+    const waves = process.env.DATABASE_URL ? 6 : 2;
+    for (let wave = 0; wave < waves; wave++) {
       queued.push(...await Promise.all(Array.from({ length: 10 }, (_, i) => execute(HELLO, deployment, { name: `w${wave}-${i}` }, busy.org.orgKey))));
     }
     await running.stop();
     await worker.drain();
-    expect(queued.map((r) => r.status), queued.map((r) => r.text).join('\n')).toEqual(Array(60).fill(202));
+    expect(queued.map((r) => r.status), queued.map((r) => r.text).join('\n')).toEqual(Array(waves * 10).fill(202));
     for (const r of queued) expect((await t.request('GET', `/executions/${r.body.execution_id}`, { token: busy.org.orgKey })).body.status).toBe('succeeded');
-    expect(await walletBalance(t, busy)).toBe(10_000 - 60 * 100);
+    expect(await walletBalance(t, busy)).toBe(10_000 - waves * 10 * 100);
     await expectLedgerInvariants(t);
   });
 
