@@ -122,6 +122,12 @@ describe('mandates', () => {
       expect(await balanceOf(agent)).toEqual([{ currency: 'INR', balance: 100_000 }]);
       const listed = await t.request('GET', '/mandates', { token: agent.agentKey });
       expect(listed.body.data.find((m: { id: string }) => m.id === mandate.body.id).status).toBe('expired');
+      // The status filter goes by the status as shown: an expired mandate is no longer active.
+      const ids = async (status: string) => (await t.request('GET', `/mandates?status=${status}`, { token: agent.agentKey })).body.data.map((m: { id: string }) => m.id);
+      expect(await ids('expired')).toEqual([mandate.body.id]);
+      expect(await ids('active')).not.toContain(mandate.body.id);
+      expect(await ids('pending_approval')).toEqual([]);
+      expectError(await t.request('GET', '/mandates?status=approved', { token: agent.agentKey }), 400, 'validation_error');
     });
 
     it.each([

@@ -83,8 +83,8 @@ export function useIsPlatformAdmin(): boolean {
 }
 
 /**
- * What waits for a human: mandates pending approval and executions awaiting approval. The executions
- * list filters by status; the mandates list does not, so its newest 100 are filtered here.
+ * What waits for a human: mandates pending approval and executions awaiting approval (both lists
+ * filter by status on the server; "100+" when either has more).
  */
 export function useApprovalsCount() {
   const session = useSession();
@@ -94,11 +94,10 @@ export function useApprovalsCount() {
     refetchInterval: 30_000,
     queryFn: async ({ signal }) => {
       const [mandates, executions] = await Promise.all([
-        unwrap(api.GET('/mandates', { params: { query: { limit: 100 } }, signal })),
+        unwrap(api.GET('/mandates', { params: { query: { limit: 100, status: 'pending_approval' } }, signal })),
         unwrap(api.GET('/executions', { params: { query: { limit: 100, status: 'awaiting_approval' } }, signal })),
       ]);
-      const pendingMandates = mandates.data.filter((m) => m.status === 'pending_approval').length;
-      return { count: pendingMandates + executions.data.length, more: mandates.has_more || executions.has_more };
+      return { count: mandates.data.length + executions.data.length, more: mandates.has_more || executions.has_more };
     },
   });
 }

@@ -101,18 +101,8 @@ export function usePendingMandates() {
     queryKey: [user, 'mandates', 'pending'],
     refetchInterval: 15_000,
     queryFn: async ({ signal }) => {
-      // GET /mandates has no status filter: page through the newest ones and keep those waiting.
-      const waiting: Mandate[] = [];
-      let cursor: string | undefined;
-      let more = false;
-      for (let page = 0; page < 5; page++) {
-        const list = await unwrap(api.GET('/mandates', { params: { query: { limit: 100, starting_after: cursor } }, signal }));
-        waiting.push(...list.data.filter((m) => m.status === 'pending_approval'));
-        more = list.has_more;
-        if (!list.has_more || !list.next_cursor) break;
-        cursor = list.next_cursor;
-      }
-      return { data: waiting, more };
+      const list = await unwrap(api.GET('/mandates', { params: { query: { limit: 100, status: 'pending_approval' } }, signal }));
+      return { data: list.data as Mandate[], more: list.has_more };
     },
   });
 }

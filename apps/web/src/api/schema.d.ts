@@ -5794,13 +5794,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List mandates */
+        /** List mandates (newest first); `status` filters on the status as shown (active and pending_approval only until they expire) */
         get: {
             parameters: {
                 query?: {
                     agent_account_id?: string;
                     limit?: number;
                     starting_after?: string;
+                    status?: "active" | "pending_approval" | "rejected" | "used" | "expired";
                 };
                 header?: never;
                 path?: never;

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, lte, sql } from 'drizzle-orm';
 import { rowsOf } from '../../lib/sql-values.ts';
 import { completeIdempotencySql, type StoredResponse } from '../idempotency/idempotency.sql.ts';
 import { schema, type Executor } from '@frameos/db';
@@ -29,10 +29,14 @@ export async function updateMandate(db: Executor, id: string, changes: Partial<P
   await db.update(mandates).set(changes).where(eq(mandates.id, id));
 }
 
-export async function listMandates(db: Executor, orgId: string, limit: number, startingAfter?: string, agentAccountId?: string) {
+/** A status as the API shows it: `active` and `pending_approval` only until `expires_at`, `expired` after. */
+export type VisibleStatusFilter = { status: 'active' | 'pending_approval' | 'rejected' | 'used' | 'expired'; now: Date };
+
+export async function listMandates(db: Executor, orgId: string, limit: number, startingAfter?: string, agentAccountId?: string, visible?: VisibleStatusFilter) {
   const conditions = [eq(mandates.orgId, orgId)];
   if (startingAfter) conditions.push(lt(mandates.id, startingAfter));
   if (agentAccountId) conditions.push(eq(mandates.agentAccountId, agentAccountId));
+  if (visible) conditions.push(visibleStatusCondition(visible));
   return db.select().from(mandates).where(and(...conditions)).orderBy(desc(mandates.id)).limit(limit + 1);
 }
 
@@ -56,5 +60,17 @@ export async function recordIssuedMandate(db: Executor, row: MandateRow, intentT
   const [r] = rowsOf(result);
   if (Number(r?.mandates) !== 1 || Number(r?.intents) !== 1 || Number(r?.responses) !== (response ? 1 : 0)) {
     throw new Error(`issuing the mandate wrote an unexpected shape: ${JSON.stringify(r)}`);
+  }
+}
+
+function visibleStatusCondition({ status, now }: VisibleStatusFilter) {
+  switch (status) {
+    case 'active':
+    case 'pending_approval':
+      return and(eq(mandates.status, status), gt(mandates.expiresAt, now))!;
+    case 'expired':
+      return and(inArray(mandates.status, ['active', 'pending_approval']), lte(mandates.expiresAt, now))!;
+    default:
+      return eq(mandates.status, status);
   }
 }

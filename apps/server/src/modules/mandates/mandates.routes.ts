@@ -23,8 +23,13 @@ export async function mandateRoutes(app: App) {
   }, async (request) => getMandate(request.ctx, request.params.id));
 
   r.get('/mandates', {
-    schema: { tags, summary: 'List mandates', querystring: PaginationQuerySchema.extend({ agent_account_id: z.string().max(64).optional() }), response: { 200: listOf(MandateSchema), ...errorResponses } },
-  }, async (request) => listMandatesPage(request.ctx, request.query.limit, request.query.starting_after, request.query.agent_account_id));
+    schema: {
+      tags,
+      summary: 'List mandates (newest first); `status` filters on the status as shown (active and pending_approval only until they expire)',
+      querystring: PaginationQuerySchema.extend({ agent_account_id: z.string().max(64).optional(), status: z.enum(['active', 'pending_approval', 'rejected', 'used', 'expired']).optional() }),
+      response: { 200: listOf(MandateSchema), ...errorResponses },
+    },
+  }, async (request) => listMandatesPage(request.ctx, request.query.limit, request.query.starting_after, request.query.agent_account_id, request.query.status));
 
   r.post('/mandates/:id/approve', {
     schema: { tags, summary: 'Approve a mandate waiting for a human (owner, admin or member session)', params: idParam('mdt'), response: { 200: MandateSchema, ...errorResponses } },

@@ -11,7 +11,7 @@ import { lockIntentForMandate, moveIntent } from '../intents/intents.service.ts'
 import { loadPolicy } from '../policies/policies.service.ts';
 import { policyDaySpend } from '../spend/spend.service.ts';
 import { hasPublishedKid, publicSigningKeys } from '../signing-keys/signing-keys.service.ts';
-import { findMandate, findMandateById, listMandates, recordIssuedMandate, updateMandate, type MandateRow } from './mandates.repo.ts';
+import { findMandate, findMandateById, listMandates, recordIssuedMandate, updateMandate, type MandateRow, type VisibleStatusFilter } from './mandates.repo.ts';
 import { storedResponseFor } from '../idempotency/idempotency.sql.ts';
 import { retryingTransaction } from '../../lib/transaction.ts';
 import { enqueueEvent } from '../webhooks/events.sql.ts';
@@ -184,7 +184,7 @@ export async function getMandate(ctx: RequestContext, id: string) {
   return mandateDto(await loadMandate(ctx.db, ctx, id), ctx.now);
 }
 
-export async function listMandatesPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string) {
-  const rows = await listMandates(ctx.db, ctx.principal.orgId, limit, startingAfter, agentScope(ctx.principal) ?? agentAccountId);
+export async function listMandatesPage(ctx: RequestContext, limit: number, startingAfter?: string, agentAccountId?: string, status?: VisibleStatusFilter['status']) {
+  const rows = await listMandates(ctx.db, ctx.principal.orgId, limit, startingAfter, agentScope(ctx.principal) ?? agentAccountId, status ? { status, now: ctx.now } : undefined);
   return toPage(rows, limit, (r) => mandateDto(r, ctx.now));
 }
