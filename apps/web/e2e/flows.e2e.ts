@@ -1,0 +1,222 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { DEMO } from './support/server.ts';
+import { PASSWORD, logInThroughPage, settle, signupViaApi, uniqueEmail, useBrowser } from './support/browser.ts';
+
+/** The value of the first option of `select` whose text starts with `prefix` (option texts carry balances). */
+async function chooseOption(select: Locator, prefix: string): Promise<void> {
+  const option = select.getByRole('option', { name: new RegExp(`^${prefix}`) });
+  await option.waitFor({ state: 'attached' });
+  const value = await option.first().getAttribute('value');
+  await select.selectOption(value ?? '');
+}
+
+async function openHelloWorld(page: Page): Promise<void> {
+  await page.goto('/app/marketplace');
+  await settle(page);
+  await page.getByLabel('Search').fill('Hello World');
+  await page.getByLabel('Search').press('Enter');
+  await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Hello World');
+  await settle(page);
+  await page.getByRole('link', { name: 'Hello World', exact: true }).first().click();
+  await page.waitForURL('**/app/marketplace/agt_hello_world');
+  await page.getByRole('heading', { name: 'Hello World', level: 1 }).waitFor();
+}
+
+function activeInside(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el.contains(document.activeElement));
+}
+
+describe('flows through the pages', () => {
+  const b = useBrowser();
+  const tmp = mkdtempSync(join(tmpdir(), 'frameos-e2e-code-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('pays for a run: sign up → agent account → top up → policy → deploy → try → receipts → verify the chain', async () => {
+    const { page } = await b.ctx();
+
+    await page.goto('/app/signup');
+    await page.getByLabel('Organization name').fill('E2E Pay Org');
+    await page.getByLabel('Email').fill(uniqueEmail('payer'));
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByText('Your organization is ready').waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/app/dashboard');
+
+    // An agent account: its key is shown once.
+    await page.goto('/app/dashboard/agent-accounts');
+    await settle(page);
+    await page.getByRole('button', { name: 'New agent account' }).click();
+    const create = page.getByRole('dialog', { name: 'New agent account' });
+    await create.getByLabel('Name').fill('E2E wallet');
+    await create.getByRole('button', { name: 'Create' }).click();
+    const secret = page.getByRole('dialog', { name: 'API key for E2E wallet' });
+    await secret.getByText('Copy the agent API key now: it is shown only once').waitFor();
+    await secret.getByRole('button', { name: 'I have copied it' }).click();
+    await secret.waitFor({ state: 'hidden' });
+
+    // Top up in test mode.
+    const row = page.getByRole('row').filter({ hasText: 'E2E wallet' });
+    await row.getByRole('button', { name: 'Top up' }).click();
+    const topUp = page.getByRole('dialog', { name: 'Top up E2E wallet' });
+    expect(await topUp.getByLabel('Currency').inputValue()).toBe('USD');
+    await topUp.getByLabel('Amount').fill('10.00');
+    await topUp.getByRole('button', { name: 'Top up' }).click();
+    await topUp.waitFor({ state: 'hidden' });
+    await row.getByText('$10.00').waitFor();
+
+    // A policy in USD allowing agt_hello_world.
+    await page.goto('/app/dashboard/policies');
+    await settle(page);
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const policy = page.getByRole('dialog', { name: 'New policy' });
+    await policy.getByLabel('Name', { exact: true }).fill('E2E policy');
+    expect(await policy.getByLabel('Currency').inputValue()).toBe('USD');
+    await policy.getByLabel('Vendor allowlist').fill('agt_hello_world');
+    await policy.getByLabel('Per-transaction cap').fill('5.00');
+    await policy.getByLabel('Daily limit').fill('20.00');
+    await policy.getByRole('button', { name: 'Create policy' }).click();
+    await policy.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: 'E2E policy' }).waitFor();
+
+    // The marketplace → Hello World → Deploy through the mandate modal.
+    await openHelloWorld(page);
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    const deploy = page.getByRole('dialog', { name: 'Deploy Hello World' });
+    await chooseOption(deploy.getByLabel('Agent account'), 'E2E wallet');
+    await chooseOption(deploy.getByLabel('Policy'), 'E2E policy');
+    await deploy.getByText('Agent price').waitFor();
+    await deploy.getByRole('button', { name: 'Confirm and deploy' }).click();
+    await deploy.getByRole('status').filter({ hasText: /^Deployed as/ }).waitFor();
+    await deploy.getByRole('button', { name: 'Done' }).click();
+    await deploy.waitFor({ state: 'hidden' });
+
+    // Try it: the run completes, its output and cost.
+    await page.getByRole('button', { name: 'Try' }).click();
+    const tryDialog = page.getByRole('dialog', { name: 'Try Hello World' });
+    await tryDialog.getByLabel(/^name/).fill('E2E');
+    await tryDialog.getByRole('button', { name: 'Run', exact: true }).click();
+    const outputs = tryDialog.getByLabel('Outputs');
+    await expect.poll(async () => ((await outputs.count()) > 0 ? await outputs.textContent() : ''), { timeout: 30_000 }).toContain('Hello, E2E');
+    await tryDialog.getByText('$1.00', { exact: true }).waitFor();
+
+    // The payment and its receipts.
+    await tryDialog.getByRole('link', { name: /^pay_/ }).click();
+    await page.waitForURL('**/app/dashboard/payments/*');
+    await page.getByRole('heading', { name: 'Receipts', level: 2 }).waitFor();
+    await expect
+      .poll(
+        async () => {
+          await settle(page);
+          const n = await page.getByRole('row').filter({ hasText: /rcp_/ }).count();
+          if (n === 0) await page.reload();
+          return n;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
+
+    // The receipts page: the account's chain verifies.
+    await page.goto('/app/dashboard/receipts');
+    await settle(page);
+    await chooseOption(page.getByLabel('Agent account'), 'E2E wallet');
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByText('The chain is valid').waitFor();
+  });
+
+  it('developer → admin → marketplace: the demo user registers an agent, approves it, finds it listed', async () => {
+    const { page } = await b.ctx();
+    const suffix = randomUUID().replaceAll('-', '').slice(0, 10);
+    const agentId = `agt_e2e_${suffix}`;
+    const name = `E2E Greeter ${suffix}`;
+    const codePath = join(tmp, 'index.js');
+    writeFileSync(codePath, "export default async function handler(i){ return { greeting: 'Hello, ' + i.name }; }\n");
+
+    await logInThroughPage(page, DEMO.email, DEMO.password);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Developer' }).click();
+    await page.waitForURL('**/app/developer');
+    await settle(page);
+    await page.getByRole('link', { name: 'Register an agent' }).click();
+    await page.waitForURL('**/app/developer/register');
+    await settle(page);
+    await page.getByRole('button', { name: 'Fill in the Hello World example' }).click();
+    await page.getByLabel('Agent id').fill(agentId);
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Code file').setInputFiles(codePath);
+    await page.getByText(/^index\.js · \d+ bytes$/).waitFor();
+    await page.getByRole('button', { name: 'Register for review' }).click();
+    await page.getByRole('heading', { name: new RegExp(`^Registered ${agentId} v`) }).waitFor({ timeout: 30_000 });
+
+    // The admin page approves it.
+    await nav.getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL('**/app/admin');
+    await settle(page);
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, level: 2 }) });
+    await card.getByRole('button', { name: /^Approve v/ }).click();
+    const approve = page.getByRole('dialog');
+    await approve.getByRole('button', { name: 'Approve', exact: true }).click();
+    await approve.waitFor({ state: 'hidden' });
+
+    // The marketplace lists it.
+    await page.goto(`/app/marketplace?q=${encodeURIComponent(name)}`);
+    await expect
+      .poll(
+        async () => {
+          await settle(page);
+          const n = await page.getByRole('link', { name, exact: true }).count();
+          if (n === 0) await page.reload();
+          return n;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.waitForURL(`**/app/marketplace/${agentId}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+  });
+
+  it('a dialog traps focus, Escape closes it and focus returns to its button (New agent account)', async () => {
+    const { page } = await b.ctx();
+    const owner = await signupViaApi('focus');
+    await logInThroughPage(page, owner.email, PASSWORD, '/dashboard/agent-accounts');
+    await settle(page);
+    const button = page.getByRole('button', { name: 'New agent account' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New agent account' });
+    await dialog.waitFor();
+    await expect.poll(() => activeInside(dialog)).toBe(true);
+    // Name, Risk tier, Cancel, Create, Close: Tab and Shift+Tab go round inside the dialog.
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await activeInside(dialog)).toBe(true);
+    }
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await activeInside(dialog)).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => button.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The Deploy dialog (opened without a Radix trigger) traps focus and closes on Escape too.
+    await openHelloWorld(page);
+    const deployButton = page.getByRole('button', { name: 'Deploy' });
+    await deployButton.focus();
+    await page.keyboard.press('Enter');
+    const deploy = page.getByRole('dialog', { name: 'Deploy Hello World' });
+    await deploy.waitFor();
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      expect(await activeInside(deploy)).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await deploy.waitFor({ state: 'hidden' });
+  });
+});
