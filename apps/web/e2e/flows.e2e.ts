@@ -205,7 +205,7 @@ describe('flows through the pages', () => {
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => button.evaluate((el) => el === document.activeElement)).toBe(true);
 
-    // The Deploy dialog (opened without a Radix trigger) traps focus and closes on Escape too.
+    // The Deploy dialog (mounted only while open) traps focus, closes on Escape and gives focus back too.
     await openHelloWorld(page);
     const deployButton = page.getByRole('button', { name: 'Deploy' });
     await deployButton.focus();
@@ -218,5 +218,6 @@ describe('flows through the pages', () => {
     }
     await page.keyboard.press('Escape');
     await deploy.waitFor({ state: 'hidden' });
+    await expect.poll(() => deployButton.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 });
