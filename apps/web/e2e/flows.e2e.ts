@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO } from './support/server.ts';
-import { PASSWORD, logInThroughPage, settle, signupViaApi, uniqueEmail, useBrowser } from './support/browser.ts';
+import { PASSWORD, apiCall, logInThroughPage, settle, signupViaApi, uniqueEmail, useBrowser } from './support/browser.ts';
 
 /** The value of the first option of `select` whose text starts with `prefix` (option texts carry balances). */
 async function chooseOption(select: Locator, prefix: string): Promise<void> {
@@ -35,6 +35,29 @@ describe('flows through the pages', () => {
   const b = useBrowser();
   const tmp = mkdtempSync(join(tmpdir(), 'frameos-e2e-code-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('holds a run for a person: the policy asks for approval, the run waits, approving it in the inbox runs it', async () => {
+    const owner = await signupViaApi('approver');
+    const account = await apiCall<{ id: string }>('POST', '/agent-accounts', owner.apiKey, { name: 'Careful wallet', risk_tier: 'LOW' });
+    await apiCall('POST', `/agent-accounts/${account.id}/top-ups`, owner.apiKey, { amount: 1_000, currency: 'USD' });
+    const policy = await apiCall<{ id: string }>('POST', '/policies', owner.apiKey, {
+      agent_account_id: account.id, name: 'Ask above 0.50', currency: 'USD', vendor_allowlist: ['agt_hello_world'], per_tx_cap: 500, daily_limit: 2_000, approval_threshold: 50,
+    });
+    const deployment = await apiCall<{ deployment_id: string }>('POST', '/agents/agt_hello_world/deploy', owner.apiKey, { agent_account_id: account.id, policy_id: policy.id });
+    const run = await apiCall<{ execution_id: string; status: string; mandate_id: string }>('POST', '/agents/agt_hello_world/execute', owner.apiKey, { deployment_id: deployment.deployment_id, inputs: { name: 'Waiting' } });
+    expect(run.status).toBe('awaiting_approval');
+
+    const { page } = await b.ctx();
+    await logInThroughPage(page, owner.email, owner.password, '/approvals');
+    await page.waitForURL('**/app/approvals');
+    await settle(page);
+    const waiting = page.getByRole('region', { name: /^Mandates waiting/ });
+    await waiting.getByText(run.mandate_id).first().waitFor();
+    await waiting.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(async () => (await apiCall<{ status: string }>('GET', `/executions/${run.execution_id}`, owner.apiKey)).status, { timeout: 30_000 }).toBe('succeeded');
+    const done = await apiCall<{ outputs: { greeting: string }; cost: { amount: number } }>('GET', `/executions/${run.execution_id}`, owner.apiKey);
+    expect(done).toMatchObject({ outputs: { greeting: 'Hello, Waiting' }, cost: { amount: 100 } });
+  });
 
   it('pays for a run: sign up → agent account → top up → policy → deploy → try → receipts → verify the chain', async () => {
     const { page } = await b.ctx();
