@@ -107,7 +107,6 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
     };
     if (pricing.model !== 'subscription') {
       const amount = pricing.model === 'per_execution' ? pricing.amount : await usageHold(tx, ctx, deployment.policyId, input.max_charge, pricing.amount);
-      const balance = await walletBalance(tx, deployment.orgId, deployment.agentAccountId, pricing.currency);
       const intent = await openIntent(tx, ctx, {
         vendor: agentId,
         amount,
@@ -117,15 +116,18 @@ export async function executeAgent(ctx: RequestContext, agentId: string, input: 
         agent_account_id: deployment.agentAccountId,
       });
       const mandate = await issueMandate(tx, ctx, { intent_id: intent.id, policy_id: deployment.policyId }, false);
-      if ((balance ?? 0) < amount) {
-        throw new DomainError('insufficient_funds', `The wallet holds ${balance ?? 0} ${pricing.currency} minor units; the run needs ${amount}.`);
-      }
       row.mandateId = mandate.row.id;
       row.heldAmount = amount;
       if (mandate.row.status === 'active') {
         // Issued a few statements up in this transaction: the hold need not verify its signature again.
         row.paymentId = (await holdExecutionPrice(tx, ctx, mandate.row.id, { issuedInThisTransaction: true })).paymentId;
       } else {
+        // Nothing is held until a person approves; a wallet that cannot pay now is refused now. (An
+        // active mandate's hold checks the balance itself, under the wallet's lock.)
+        const balance = await walletBalance(tx, deployment.orgId, deployment.agentAccountId, pricing.currency);
+        if ((balance ?? 0) < amount) {
+          throw new DomainError('insufficient_funds', `The wallet holds ${balance ?? 0} ${pricing.currency} minor units; the run needs ${amount}.`);
+        }
         row.status = 'awaiting_approval';
         row.heldAmount = 0;
       }
