@@ -5,8 +5,9 @@ import { canWrite, useSession } from '@/auth/session';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { FormDialogFooter } from '@/components/form-dialog-footer';
 import { Card, CardContent } from '@/components/ui/card';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
@@ -79,16 +80,7 @@ function CreateAccount({ onCreated }: { onCreated: (name: string, key: string) =
             )}
           </Field>
           {create.error && !field && <FormError error={create.error} />}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create'}
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={create.isPending} label="Create" pendingLabel="Creating…" />
         </form>
       </DialogContent>
     </Dialog>
@@ -149,16 +141,7 @@ function TopUp({ account }: { account: AgentAccount }) {
             {(props) => <Input {...props} inputMode="decimal" value={amount} placeholder="100.00" onChange={(e) => setAmount(e.target.value)} />}
           </Field>
           {topUp.error && !field && <FormError error={topUp.error} />}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={topUp.isPending}>
-              {topUp.isPending ? 'Adding…' : 'Top up'}
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={topUp.isPending} label="Top up" pendingLabel="Adding…" />
         </form>
       </DialogContent>
     </Dialog>

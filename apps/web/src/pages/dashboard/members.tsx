@@ -4,8 +4,9 @@ import { useSession } from '@/auth/session';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { FormDialogFooter } from '@/components/form-dialog-footer';
 import { Card, CardContent } from '@/components/ui/card';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatDateTime } from '@/lib/time';
@@ -88,16 +89,7 @@ function AddMember() {
             )}
           </Field>
           {add.error && !field && <FormError error={add.error} />}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={add.isPending}>
-              {add.isPending ? 'Adding…' : 'Add member'}
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={add.isPending} label="Add member" pendingLabel="Adding…" />
         </form>
       </DialogContent>
     </Dialog>

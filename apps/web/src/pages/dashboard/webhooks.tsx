@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/st
 import { StatusBadge } from '@/components/status-badge';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { FormDialogFooter } from '@/components/form-dialog-footer';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
@@ -98,16 +99,7 @@ function CreateEndpoint({ onSecret }: { onSecret: (secret: string) => void }) {
           </Field>
           <EventPicker value={events} onChange={setEvents} error={errors.events ?? (field?.startsWith('events') ? create.error?.message : null)} />
           {create.error && !(field === 'url' || field?.startsWith('events')) && <FormError error={create.error} />}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create endpoint'}
-            </Button>
-          </DialogFooter>
+          <FormDialogFooter pending={create.isPending} label="Create endpoint" pendingLabel="Creating…" />
         </form>
       </DialogContent>
     </Dialog>
