@@ -41,7 +41,7 @@ export {
 export type { PolicyRules, PolicyViolationReason, RiskTier, TimeWindow, Weekday } from './policy/types.ts';
 export { PolicyRulesSchema, TimeWindowSchema, WeekdaySchema } from './policy/policy-rules.schema.ts';
 export { ipAllowed, isValidCidr } from './policy/ip-allowlist.ts';
-export { localTimeParts, policyDayBounds, withinTimeWindow, type LocalTimeParts } from './policy/time-window.ts';
+export { isTimeZone, localMonthBounds, localTimeParts, policyDayBounds, withinTimeWindow, type LocalTimeParts } from './policy/time-window.ts';
 export {
   evaluatePolicy,
   policyTimezone,

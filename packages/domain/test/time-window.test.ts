@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { localTimeParts, policyDayBounds, withinTimeWindow, type TimeWindow } from '../src/index.ts';
+import { isTimeZone, localMonthBounds, localTimeParts, policyDayBounds, withinTimeWindow, type TimeWindow } from '../src/index.ts';
 import { expectDomainError } from './expect-domain-error.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -223,5 +223,46 @@ describe('policyDayBounds', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('localMonthBounds', () => {
+  it('gives the UTC calendar month, December running into the next year', () => {
+    expect(localMonthBounds(at('2026-12-31T23:59:59Z'), 'UTC')).toEqual({ start: at('2026-12-01T00:00:00Z'), end: at('2027-01-01T00:00:00Z') });
+    expect(localMonthBounds(at('2027-01-01T00:00:00Z'), 'UTC').start).toEqual(at('2027-01-01T00:00:00Z'));
+  });
+
+  it('starts at local midnight of the 1st (Asia/Kolkata, +05:30)', () => {
+    expect(localMonthBounds(at('2026-02-28T18:29:59Z'), 'Asia/Kolkata')).toEqual({ start: at('2026-01-31T18:30:00Z'), end: at('2026-02-28T18:30:00Z') });
+    expect(localMonthBounds(at('2026-02-28T18:30:00Z'), 'Asia/Kolkata').start).toEqual(at('2026-02-28T18:30:00Z'));
+  });
+
+  it('spans a DST change (Europe/Berlin, March has 31 days minus one hour)', () => {
+    const { start, end } = localMonthBounds(at('2026-03-15T12:00:00Z'), 'Europe/Berlin');
+    expect(start).toEqual(at('2026-02-28T23:00:00Z'));
+    expect(end).toEqual(at('2026-03-31T22:00:00Z'));
+    expect(end.getTime() - start.getTime()).toBe((31 * 24 - 1) * HOUR);
+  });
+
+  it('always contains the instant and is contiguous with the next month', () => {
+    fc.assert(
+      fc.property(fc.date({ min: at('1990-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z'), noInvalidDate: true }), fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns'), (instant, zone) => {
+        const month = localMonthBounds(instant, zone);
+        expect(month.start.getTime()).toBeLessThanOrEqual(instant.getTime());
+        expect(month.end.getTime()).toBeGreaterThan(instant.getTime());
+        expect(localMonthBounds(month.end, zone).start).toEqual(month.end);
+        expect(policyDayBounds(month.start, zone).start).toEqual(month.start);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('isTimeZone', () => {
+  it('knows IANA zones and refuses made-up ones', () => {
+    expect(isTimeZone('Asia/Kolkata')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
   });
 });

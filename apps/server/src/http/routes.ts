@@ -21,6 +21,7 @@ import { registryRoutes } from '../modules/registry/registry.routes.ts';
 import { deploymentRoutes } from '../modules/executions/deployments.routes.ts';
 import { executionRoutes } from '../modules/executions/executions.routes.ts';
 import { earningsRoutes } from '../modules/ledger/earnings.routes.ts';
+import { spendRoutes } from '../modules/spend/spend.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -44,4 +45,5 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await deploymentRoutes(app);
   await executionRoutes(app);
   await earningsRoutes(app);
+  await spendRoutes(app);
 }

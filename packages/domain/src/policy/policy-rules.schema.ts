@@ -1,19 +1,11 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../money/currencies.ts';
 import { isValidCidr } from './ip-allowlist.ts';
+import { isTimeZone } from './time-window.ts';
 import { VENDOR_ID_PATTERN } from '../vendors/vendor-id.ts';
 
 const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const MAX_IP_ALLOWLIST_ENTRIES = 100;
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isUnique(values: readonly string[]): boolean {
   return new Set(values).size === values.length;

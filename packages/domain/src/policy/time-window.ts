@@ -158,3 +158,29 @@ export function policyDayBounds(at: Date, timezone: string): { start: Date; end:
   // The minute between a date's first turn and a fall-back belongs to the day before (see startOfLocalDate).
   return own.start.getTime() > at.getTime() ? bounds(-1) : own;
 }
+
+/** Whether `timeZone` is an IANA zone this runtime knows (e.g. Asia/Kolkata, UTC). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local calendar month in `timezone` that contains `at`, as UTC instants: [start, end). */
+export function localMonthBounds(at: Date, timezone: string): { start: Date; end: Date } {
+  const { year, month } = localTimeParts(at, timezone);
+  const monthOf = (y: number, m: number) => {
+    const first = new Date(Date.UTC(y, m - 1, 1));
+    const next = new Date(Date.UTC(y, m, 1));
+    return {
+      start: startOfLocalDate(first.getUTCFullYear(), first.getUTCMonth() + 1, 1, timezone),
+      end: startOfLocalDate(next.getUTCFullYear(), next.getUTCMonth() + 1, 1, timezone),
+    };
+  };
+  const own = monthOf(year, month);
+  // As for days: an instant before the first day's last turn still belongs to the month before.
+  return own.start.getTime() > at.getTime() ? monthOf(year, month - 1) : own;
+}

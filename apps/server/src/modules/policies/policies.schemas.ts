@@ -35,3 +35,19 @@ export const PolicySchema = z
     updated_at: z.string(),
   })
   .loose();
+
+const minor = z.number().int().meta({ description: 'Minor units of the policy currency' });
+
+export const PolicySpendSchema = z.object({
+  object: z.literal('policy_spend'),
+  policy_id: z.string(),
+  currency: z.string(),
+  time_zone: z.string().meta({ description: "The policy's time window zone, or UTC: the day the daily limit counts" }),
+  day_start: z.string(),
+  day_end: z.string(),
+  spent_today: minor,
+  daily_limit: minor,
+  remaining_today: minor,
+  per_tx_cap: minor,
+  max_next_payment: minor.meta({ description: 'The largest amount one more payment could have today: min(per_tx_cap, remaining_today)' }),
+});

@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
+import { policySpendToday } from '../spend/spend.service.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
 import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, lockPolicyWithRules, type PolicyRow } from './policies.repo.ts';
 
@@ -80,3 +81,9 @@ export async function listPoliciesPage(ctx: RequestContext, limit: number, start
   return toPage(rows.map((r) => ({ id: r.policy.id, loaded: { row: r.policy, rules: r.rules as unknown as PolicyRules } })), limit, (r) => policyDto(r.loaded));
 }
 
+
+/** Today's spend of a policy against its daily limit and per-transaction cap. */
+export async function getPolicySpend(ctx: RequestContext, id: string) {
+  const policy = await loadPolicy(ctx.db, ctx, id);
+  return policySpendToday(ctx.db, policy.row.id, policy.rules, ctx.now);
+}
