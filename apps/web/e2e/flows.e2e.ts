@@ -114,6 +114,8 @@ describe('flows through the pages', () => {
     await chooseOption(deploy.getByLabel('Agent account'), 'E2E wallet');
     await chooseOption(deploy.getByLabel('Policy'), 'E2E policy');
     await deploy.getByText('Agent price').waitFor();
+    // Today's remaining daily limit, from GET /policies/:id/spend: nothing spent yet.
+    await deploy.getByText(/^\$20\.00 of \$20\.00 \(\$0\.00 spent/).waitFor();
     await deploy.getByRole('button', { name: 'Confirm and deploy' }).click();
     await deploy.getByRole('status').filter({ hasText: /^Deployed as/ }).waitFor();
     await deploy.getByRole('button', { name: 'Done' }).click();
@@ -150,6 +152,23 @@ describe('flows through the pages', () => {
     await chooseOption(page.getByLabel('Agent account'), 'E2E wallet');
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await page.getByText('The chain is valid').waitFor();
+
+    // The overview: today's and this month's spend, and every chain verified.
+    await page.goto('/app/dashboard');
+    const spend = page.getByRole('region', { name: 'Spend' });
+    await expect.poll(async () => spend.textContent(), { timeout: 15_000 }).toMatch(/Today\$1\.00 in 1 payment\s*This month\$1\.00 in 1 payment/);
+    await page.getByRole('region', { name: 'Receipt chains' }).getByRole('status').filter({ hasText: '1 of 1 verified' }).waitFor();
+
+    // The policies page: today's spend against the limit, and the policy's history.
+    await page.goto('/app/dashboard/policies');
+    const policyRow = page.getByRole('row').filter({ hasText: 'E2E policy' });
+    await policyRow.getByText('$1.00 of $20.00').waitFor();
+    await policyRow.getByText('$19.00 left').waitFor();
+    await policyRow.getByRole('button', { name: 'History of E2E policy' }).click();
+    const history = page.getByRole('dialog', { name: 'History of E2E policy' });
+    await history.getByRole('list', { name: 'Versions' }).getByText('current').waitFor();
+    await page.keyboard.press('Escape');
+    await history.waitFor({ state: 'hidden' });
   });
 
   it('developer → admin → marketplace: the demo user registers an agent, approves it, finds it listed', async () => {

@@ -37,6 +37,7 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/agent-accounts/{id}': { expect: 'own', url: (i) => `/agent-accounts/${i.agentId}` },
   '/policies': { expect: 'own', url: () => '/policies' },
   '/policies/{id}': { expect: 'own', url: (i) => `/policies/${i.policyId}` },
+  '/policies/{id}/versions': { expect: 'own', url: (i) => `/policies/${i.policyId}/versions` },
   '/policies/{id}/spend': { expect: 'own', url: (i) => `/policies/${i.policyId}/spend` },
   '/spend': { expect: 'own', url: () => '/spend' },
   '/purchase-intents': { expect: 'own', url: () => '/purchase-intents' },

@@ -83,6 +83,27 @@ describe('policies', () => {
       expect(payload).toMatchObject({ policy_id: policy.id, policy_version: 2 });
     });
 
+    it('lists every version with its rules, newest first, the current one marked', async () => {
+      const policy = (await create(rules())).body;
+      const createdAt = clock.now().toISOString();
+      clock.advance(1_000);
+      await patch(policy.id, { per_tx_cap: 2_000 });
+      clock.advance(1_000);
+      await patch(policy.id, { approval_threshold: 1_500, vendor_allowlist: ['acme_api', 'beta_api'] });
+      const res = await t.request('GET', `/policies/${policy.id}/versions`, { token: org.orgKey });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body).toMatchObject({ object: 'list', has_more: false });
+      expect(res.body.data.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([[3, true], [2, false], [1, false]]);
+      expect(res.body.data[2]).toEqual({
+        object: 'policy_version', policy_id: policy.id, version: 1, current: false, currency: 'INR', vendor_allowlist: ['acme_api'], per_tx_cap: 10_000, daily_limit: 50_000,
+        approval_threshold: null, time_window: null, ip_allowlist: null, created_at: createdAt,
+      });
+      expect(res.body.data[1]).toMatchObject({ per_tx_cap: 2_000, approval_threshold: null });
+      expect(res.body.data[0]).toMatchObject({ per_tx_cap: 2_000, approval_threshold: 1_500, vendor_allowlist: ['acme_api', 'beta_api'] });
+      const other = await signupOrg(t, 'Other');
+      expectError(await t.request('GET', `/policies/${policy.id}/versions`, { token: other.orgKey }), 404, 'not_found');
+    });
+
     it('clears an optional rule with null', async () => {
       const policy = (await create({ ...rules(), approval_threshold: 5_000 })).body;
       const res = await patch(policy.id, { approval_threshold: null });

@@ -58,6 +58,40 @@ export function useRecentExecutions(limit = 10) {
   });
 }
 
+/** The browser's IANA time zone: "today" and "this month" on the dashboard are the user's. */
+export const USER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function useSpendSummary() {
+  const user = useUserKey();
+  return useQuery({
+    queryKey: [user, 'spend', USER_TIME_ZONE],
+    queryFn: ({ signal }) => unwrap(api.GET('/spend', { params: { query: { time_zone: USER_TIME_ZONE } }, signal })),
+  });
+}
+
+/** A policy's spend today against its limits (null id: nothing chosen yet). */
+export function usePolicySpend(policyId: string | null) {
+  const user = useUserKey();
+  return useQuery({
+    queryKey: [user, 'policy-spend', policyId],
+    enabled: policyId !== null,
+    queryFn: ({ signal }) => unwrap(api.GET('/policies/{id}/spend', { params: { path: { id: policyId ?? '' } }, signal })),
+  });
+}
+
+export type ChainCheck = paths['/receipts/verify']['get']['responses'][200]['content']['application/json'];
+
+/** Every agent account's receipt chain checked by the server (`/receipts/verify`), one call per account. */
+export function useChainChecks(accountIds: readonly string[] | undefined) {
+  const user = useUserKey();
+  return useQuery({
+    queryKey: [user, 'chain-checks', accountIds],
+    enabled: accountIds !== undefined,
+    queryFn: ({ signal }) =>
+      Promise.all((accountIds ?? []).map((id) => unwrap(api.GET('/receipts/verify', { params: { query: { agent_account_id: id } }, signal })))),
+  });
+}
+
 /**
  * Whether the user is a platform admin: the public API has no flag for it, so the app asks the admin
  * review queue for one row — 200 for platform admins, 403 for everyone else.

@@ -1,5 +1,6 @@
+import { useId } from 'react';
 import { Link } from 'react-router';
-import { useAgentAccounts, useRecentExecutions, useRecentPayments, type AgentAccount } from '@/api/queries';
+import { USER_TIME_ZONE, useAgentAccounts, useChainChecks, useRecentExecutions, useRecentPayments, useSpendSummary, type AgentAccount } from '@/api/queries';
 import { useSession } from '@/auth/session';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { StatusBadge } from '@/components/status-badge';
@@ -20,6 +21,101 @@ function Balances({ account }: { account: AgentAccount }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+type SpendTotals = { currency: string; amount: number; payments: number }[];
+
+function SpendTotalsList({ label, totals }: { label: string; totals: SpendTotals }) {
+  return (
+    <div>
+      <h3 className="text-sm font-medium text-slate-700">{label}</h3>
+      {totals.length === 0 ? (
+        <p className="mt-1 text-2xl font-semibold text-slate-900">Nothing yet</p>
+      ) : (
+        <ul className="mt-1 flex flex-col gap-0.5">
+          {totals.map((t) => (
+            <li key={t.currency} className="tabular-nums">
+              <span className="text-2xl font-semibold text-slate-900">{formatMoney(t.amount, t.currency)}</span>{' '}
+              <span className="text-sm text-slate-600">in {t.payments === 1 ? '1 payment' : `${t.payments} payments`}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Spend today and this month per currency, in the user's time zone (settled and in-flight payments). */
+function Spend() {
+  const spend = useSpendSummary();
+  const titleId = useId();
+  return (
+    <Card role="region" aria-labelledby={titleId}>
+      <CardHeader>
+        <CardTitle as="h2" id={titleId}>
+          Spend
+        </CardTitle>
+        <CardDescription>Settled and in-flight payments of your agent accounts; the day and month are {USER_TIME_ZONE}'s.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {spend.isError ? (
+          <ErrorState error={spend.error} onRetry={() => void spend.refetch()} />
+        ) : !spend.data ? (
+          <LoadingRows rows={2} label="Loading spend" />
+        ) : (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SpendTotalsList label="Today" totals={spend.data.today.totals} />
+            <SpendTotalsList label="This month" totals={spend.data.month.totals} />
+          </div>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Each agent account's receipt chain, checked by the server: hashes, links and signatures. */
+function Chains() {
+  const accounts = useAgentAccounts();
+  const ids = accounts.data?.data.map((a) => a.agent_account_id);
+  const checks = useChainChecks(ids);
+  const broken = checks.data?.filter((c) => !c.valid) ?? [];
+  const titleId = useId();
+  return (
+    <Card role="region" aria-labelledby={titleId}>
+      <CardHeader>
+        <CardTitle as="h2" id={titleId}>
+          Receipt chains
+        </CardTitle>
+        <CardDescription>Every receipt is hash-chained and signed; the server re-checks each agent account's chain.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {accounts.isError || checks.isError ? (
+          <ErrorState error={accounts.error ?? checks.error} onRetry={() => void (accounts.isError ? accounts.refetch() : checks.refetch())} />
+        ) : !checks.data ? (
+          <LoadingRows rows={1} label="Verifying receipt chains" />
+        ) : checks.data.length === 0 ? (
+          <EmptyState title="No chains yet">Each agent account gets a chain with its first receipt.</EmptyState>
+        ) : (
+          <div className="flex flex-col gap-2 text-sm">
+            <p role="status" className={broken.length === 0 ? 'text-2xl font-semibold text-emerald-800' : 'text-2xl font-semibold text-red-800'}>
+              {checks.data.length - broken.length} of {checks.data.length} verified
+            </p>
+            <p className="text-slate-700">
+              {checks.data.reduce((n, c) => n + c.length, 0)} receipts checked.{' '}
+              <Link className="text-indigo-700 underline" to="/dashboard/receipts">
+                See receipts
+              </Link>
+            </p>
+            {broken.map((c) => (
+              <p key={c.agent_account_id} className="text-red-800">
+                {c.agent_account_id}: broken at receipt {c.first_invalid_seq}
+              </p>
+            ))}
+          </div>
+        )}
+      </CardContent>
+    </Card>
   );
 }
 
@@ -182,6 +278,10 @@ export default function Dashboard() {
     <div>
       <PageHeader title="Dashboard" description={session ? `Signed in as ${session.email} (${session.role}). Times are in ${Intl.DateTimeFormat().resolvedOptions().timeZone}.` : undefined} />
       <div className="flex flex-col gap-6">
+        <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+          <Spend />
+          <Chains />
+        </div>
         <AgentAccounts />
         <div className="flex flex-col gap-6">
           <RecentPayments />

@@ -50,3 +50,8 @@ export async function listPolicies(db: Executor, orgId: string, limit: number, s
     .limit(limit + 1);
 }
 
+
+/** Every version of a policy, newest first. */
+export async function listPolicyVersions(db: Executor, policyId: string) {
+  return db.select().from(policyVersions).where(eq(policyVersions.policyId, policyId)).orderBy(desc(policyVersions.version));
+}

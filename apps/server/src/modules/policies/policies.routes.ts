@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app-type.ts';
 import { errorResponses, idParam, listOf, PaginationQuerySchema } from '../../http/common-schemas.ts';
-import { CreatePolicyBodySchema, PolicySchema, PolicySpendSchema, UpdatePolicyBodySchema } from './policies.schemas.ts';
-import { createPolicy, getPolicy, getPolicySpend, listPoliciesPage, updatePolicy } from './policies.service.ts';
+import { CreatePolicyBodySchema, PolicySchema, PolicySpendSchema, PolicyVersionSchema, UpdatePolicyBodySchema } from './policies.schemas.ts';
+import { createPolicy, getPolicy, getPolicySpend, listVersionsOfPolicy, listPoliciesPage, updatePolicy } from './policies.service.ts';
 
 export async function policyRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -21,6 +21,10 @@ export async function policyRoutes(app: App) {
   r.get('/policies/:id', {
     schema: { tags, summary: 'Get a policy (current version)', params: idParam('pol'), response: { 200: PolicySchema, ...errorResponses } },
   }, async (request) => getPolicy(request.ctx, request.params.id));
+
+  r.get('/policies/:id/versions', {
+    schema: { tags, summary: 'Every version of a policy, newest first (all of them; has_more is always false)', params: idParam('pol'), response: { 200: listOf(PolicyVersionSchema), ...errorResponses } },
+  }, async (request) => listVersionsOfPolicy(request.ctx, request.params.id));
 
   r.get('/policies/:id/spend', {
     schema: { tags, summary: "Today's spend of a policy (in its time zone) against its daily limit and per-transaction cap", params: idParam('pol'), response: { 200: PolicySpendSchema, ...errorResponses } },

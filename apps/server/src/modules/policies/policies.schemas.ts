@@ -51,3 +51,14 @@ export const PolicySpendSchema = z.object({
   per_tx_cap: minor,
   max_next_payment: minor.meta({ description: 'The largest amount one more payment could have today: min(per_tx_cap, remaining_today)' }),
 });
+
+export const PolicyVersionSchema = z
+  .object({
+    object: z.literal('policy_version'),
+    policy_id: z.string(),
+    version: z.number().int(),
+    current: z.boolean(),
+    created_at: z.string(),
+  })
+  .loose()
+  .meta({ description: 'One version of a policy: its rules (currency, vendor_allowlist, per_tx_cap, daily_limit, approval_threshold, time_window, ip_allowlist) from created_at on' });

@@ -7,7 +7,7 @@ import { toPage } from '../../lib/pagination.ts';
 import { agentScope, canSeeAgentAccount, assertAdmin } from '../auth/principal.ts';
 import { policySpendToday } from '../spend/spend.service.ts';
 import { getVisibleAgentAccount } from '../agent-accounts/agent-accounts.service.ts';
-import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, lockPolicyWithRules, type PolicyRow } from './policies.repo.ts';
+import { findPolicyWithRules, insertPolicy, insertPolicyVersion, listPolicies, listPolicyVersions, lockPolicyWithRules, type PolicyRow } from './policies.repo.ts';
 
 export interface LoadedPolicy {
   row: PolicyRow;
@@ -86,4 +86,23 @@ export async function listPoliciesPage(ctx: RequestContext, limit: number, start
 export async function getPolicySpend(ctx: RequestContext, id: string) {
   const policy = await loadPolicy(ctx.db, ctx, id);
   return policySpendToday(ctx.db, policy.row.id, policy.rules, ctx.now);
+}
+
+/** The policy's history: every version's rules as signed into the mandates made under it. */
+export async function listVersionsOfPolicy(ctx: RequestContext, id: string) {
+  const policy = await loadPolicy(ctx.db, ctx, id);
+  const versions = await listPolicyVersions(ctx.db, policy.row.id);
+  return {
+    object: 'list' as const,
+    data: versions.map((v) => ({
+      object: 'policy_version' as const,
+      policy_id: v.policyId,
+      version: v.version,
+      current: v.version === policy.row.currentVersion,
+      ...rulesOf(v.rules as unknown as PolicyRules),
+      created_at: v.createdAt.toISOString(),
+    })),
+    has_more: false,
+    next_cursor: null,
+  };
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, idempotencyKey, unwrap } from '@/api/client';
-import { useAgentAccounts, type AgentDetail } from '@/api/queries';
+import { useAgentAccounts, usePolicySpend, type AgentDetail } from '@/api/queries';
 import { usePolicies, useInvalidateRuns, type Policy } from '@/api/runs';
 import { ErrorState, LoadingRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -12,6 +12,7 @@ import { Label } from '@/components/ui/label';
 import { formatMoney } from '@/lib/money';
 
 function PriceCheck({ agent, policy }: { agent: AgentDetail; policy: Policy }) {
+  const spend = usePolicySpend(policy.policy_id);
   const { amount, currency } = agent.manifest.pricing;
   const rows: { label: string; value: string; problem?: string }[] = [{ label: 'Agent price', value: `${formatMoney(amount, currency)} per ${agent.manifest.pricing.model === 'pay_per_use' ? 'unit' : agent.manifest.pricing.model === 'subscription' ? '30 days' : 'run'}` }];
   const sameCurrency = !policy.currency || policy.currency === currency;
@@ -23,9 +24,17 @@ function PriceCheck({ agent, policy }: { agent: AgentDetail; policy: Policy }) {
   if (typeof policy.daily_limit === 'number')
     rows.push({
       label: 'Daily limit',
-      value: `${formatMoney(policy.daily_limit, pc)} (what is left today is checked at each run)`,
+      value: formatMoney(policy.daily_limit, pc),
       problem: sameCurrency && amount > policy.daily_limit ? 'The price is above the daily limit.' : undefined,
     });
+  if (spend.data) {
+    const left = spend.data.remaining_today;
+    rows.push({
+      label: 'Left today',
+      value: `${formatMoney(left, pc)} of ${formatMoney(spend.data.daily_limit, pc)} (${formatMoney(spend.data.spent_today, pc)} spent; the day is ${spend.data.time_zone}'s)`,
+      problem: sameCurrency && amount <= spend.data.daily_limit && amount > left ? 'The price is above what is left of today’s limit: a run now would be refused until the day turns.' : undefined,
+    });
+  } else rows.push({ label: 'Left today', value: spend.isError ? 'could not be loaded' : 'loading…' });
   if (typeof policy.approval_threshold === 'number' && amount >= policy.approval_threshold)
     rows.push({ label: 'Approval', value: `runs of ${formatMoney(policy.approval_threshold, pc)} or more wait for a person` });
   const allowed = !policy.vendor_allowlist || policy.vendor_allowlist.includes(agent.agent_id);

@@ -210,7 +210,19 @@ export function useSavePolicy() {
       const { agent_account_id: _unused, ...changes } = body;
       return (await unwrap(api.PATCH('/policies/{id}', { params: { path: { id } }, body: changes }))) as Policy;
     },
-    onSuccess: () => void client.invalidateQueries({ queryKey: [user, 'policies'] }),
+    onSuccess: () => void Promise.all(['policies', 'policy-spend', 'policy-versions'].map((k) => client.invalidateQueries({ queryKey: [user, k] }))),
+  });
+}
+
+export type PolicyVersion = Json<'/policies/{id}/versions', 'get', 200>['data'][number] & PolicyRules;
+
+/** Every version of a policy, newest first (loaded when its history is opened). */
+export function usePolicyVersions(policyId: string | null) {
+  const user = useUser();
+  return useQuery({
+    queryKey: [user, 'policy-versions', policyId],
+    enabled: policyId !== null,
+    queryFn: async ({ signal }) => (await unwrap(api.GET('/policies/{id}/versions', { params: { path: { id: policyId ?? '' } }, signal }))).data as PolicyVersion[],
   });
 }
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Plus } from 'lucide-react';
-import { useAgentAccounts, type AgentAccount } from '@/api/queries';
+import { useAgentAccounts, usePolicySpend, type AgentAccount } from '@/api/queries';
 import { canWrite, useSession } from '@/auth/session';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
@@ -11,7 +11,7 @@ import { Input, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
 import { formatDateTime } from '@/lib/time';
-import { usePolicies, useSavePolicy, type Policy, type PolicyCreate, type Weekday } from './api';
+import { usePolicies, usePolicyVersions, useSavePolicy, type Policy, type PolicyCreate, type PolicyVersion, type Weekday } from './api';
 import { errorField, Field, FormError, isCurrencyCode, minorToInput, moneyHint, parseMoney } from './common';
 
 const DAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -284,7 +284,75 @@ function PolicyDialog({ policy, accounts, open, onClose }: { policy: Policy | nu
   );
 }
 
-function windowText(p: Policy): string {
+/** Today's spend under the policy against its daily limit (the policy's day, in its time zone). */
+function SpentToday({ policy }: { policy: Policy }) {
+  const spend = usePolicySpend(policy.policy_id);
+  if (spend.isError) return <span className="text-red-800">could not load</span>;
+  if (!spend.data) return <span className="text-slate-600">…</span>;
+  const { spent_today: spent, daily_limit: limit, remaining_today: left } = spend.data;
+  return (
+    <div>
+      <div>
+        {formatMoney(spent, policy.currency)} <span className="text-slate-600">of</span> {formatMoney(limit, policy.currency)}
+      </div>
+      <div className={left === 0 ? 'text-xs text-red-800' : 'text-xs text-slate-600'}>{formatMoney(left, policy.currency)} left</div>
+    </div>
+  );
+}
+
+function rulesText(v: PolicyVersion): string[] {
+  return [
+    `per transaction ${formatMoney(v.per_tx_cap, v.currency)}, daily ${formatMoney(v.daily_limit, v.currency)}`,
+    `vendors ${v.vendor_allowlist.join(', ')}`,
+    v.approval_threshold ? `approval from ${formatMoney(v.approval_threshold, v.currency)}` : 'no approval threshold',
+    windowText(v),
+    v.ip_allowlist?.length ? `IPs ${v.ip_allowlist.join(', ')}` : 'any IP',
+  ];
+}
+
+/** A policy's versions, newest first: what each mandate signed under an older version was checked against. */
+function HistoryDialog({ policy, onClose }: { policy: Policy; onClose: () => void }) {
+  const versions = usePolicyVersions(policy.policy_id);
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>History of {policy.name}</DialogTitle>
+          <DialogDescription>Every change made a new version; mandates keep the version they were signed under.</DialogDescription>
+        </DialogHeader>
+        {versions.isError ? (
+          <ErrorState error={versions.error} onRetry={() => void versions.refetch()} />
+        ) : !versions.data ? (
+          <LoadingRows rows={2} label="Loading versions" />
+        ) : (
+          <ol className="flex max-h-96 flex-col gap-3 overflow-y-auto text-sm" aria-label="Versions">
+            {versions.data.map((v) => (
+              <li key={v.version} className="rounded-md border border-slate-200 p-3">
+                <div className="flex items-center gap-2">
+                  <Badge variant={v.current ? 'success' : 'neutral'}>v{v.version}</Badge>
+                  {v.current && <span className="text-xs text-slate-700">current</span>}
+                  <span className="ml-auto text-xs text-slate-600">{formatDateTime(v.created_at)}</span>
+                </div>
+                <ul className="mt-2 list-disc pl-5 text-slate-800">
+                  {rulesText(v).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        )}
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="secondary">Close</Button>
+          </DialogClose>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function windowText(p: Pick<Policy, 'time_window'>): string {
   const w = p.time_window;
   if (!w) return 'any time';
   return `${w.start}–${w.end} ${w.timezone}${w.days?.length ? ` (${w.days.join(', ')})` : ''}`;
@@ -298,6 +366,7 @@ export default function Policies() {
   const names = new Map(accountList.map((a) => [a.agent_account_id, a.name]));
   // null: closed; 'new': creating; a policy: editing it. The key remounts the form with fresh values.
   const [editing, setEditing] = useState<Policy | 'new' | null>(null);
+  const [history, setHistory] = useState<Policy | null>(null);
 
   return (
     <div>
@@ -329,10 +398,11 @@ export default function Policies() {
                   <TableHead>Vendors</TableHead>
                   <TableHead className="text-right">Per transaction</TableHead>
                   <TableHead className="text-right">Daily limit</TableHead>
+                  <TableHead className="text-right">Spent today</TableHead>
                   <TableHead className="text-right">Approval over</TableHead>
                   <TableHead>When</TableHead>
                   <TableHead>Updated</TableHead>
-                  {writer && <TableHead>Actions</TableHead>}
+                  <TableHead>Actions</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -349,19 +419,27 @@ export default function Policies() {
                     <TableCell className="font-mono text-xs">{p.vendor_allowlist.join(', ')}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatMoney(p.per_tx_cap, p.currency)}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatMoney(p.daily_limit, p.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums whitespace-nowrap">
+                      <SpentToday policy={p} />
+                    </TableCell>
                     <TableCell className="text-right tabular-nums">{p.approval_threshold ? formatMoney(p.approval_threshold, p.currency) : '—'}</TableCell>
                     <TableCell className="text-xs">
                       {windowText(p)}
                       {p.ip_allowlist?.length ? <div className="text-slate-600">IPs: {p.ip_allowlist.join(', ')}</div> : null}
                     </TableCell>
                     <TableCell className="whitespace-nowrap">{formatDateTime(p.updated_at)}</TableCell>
-                    {writer && (
-                      <TableCell>
-                        <Button variant="secondary" size="sm" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-                          Edit
+                    <TableCell>
+                      <div className="flex gap-2">
+                        <Button variant="secondary" size="sm" onClick={() => setHistory(p)} aria-label={`History of ${p.name}`}>
+                          History
                         </Button>
-                      </TableCell>
-                    )}
+                        {writer && (
+                          <Button variant="secondary" size="sm" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                            Edit
+                          </Button>
+                        )}
+                      </div>
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -369,6 +447,7 @@ export default function Policies() {
           )}
         </CardContent>
       </Card>
+      {history !== null && <HistoryDialog policy={history} onClose={() => setHistory(null)} />}
       {editing !== null && (
         <PolicyDialog
           key={editing === 'new' ? 'new' : `${editing.policy_id}-${editing.version}`}
