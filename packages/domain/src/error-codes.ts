@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   idempotency_key_in_use: { status: 409, message: 'A request with this Idempotency-Key is still in progress.' },
   last_owner: { status: 409, message: 'An organization must keep at least one owner.' },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
+  already_member: { status: 409, message: 'This person is already a member of the organization.' },
   vendor_exists: { status: 409, message: 'A vendor with this vendor_id already exists.' },
   payment_not_refundable: { status: 409, message: 'Only a settled payment can be refunded.' },
   payment_fully_refunded: { status: 409, message: 'The payment has already been refunded in full.' },

@@ -13,7 +13,8 @@ import { DEMO_EMAIL } from '../../src/seed/demo-seed.ts';
  * new route cannot ship without a decision.
  */
 /** platform: refused to every organization's keys, read by a platform admin (PLATFORM_ADMIN_EMAILS). */
-type Expect = 'public' | 'own' | 'forbidden' | 'platform';
+/** session: a signed-in person's own data — refused to every key, read by a session. */
+type Expect = 'public' | 'own' | 'forbidden' | 'platform' | 'session';
 
 interface Ids {
   agentId: string;
@@ -70,6 +71,7 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/executions/{id}': { expect: 'own', url: (i) => `/executions/${i.executionId}` },
   '/executions/{id}/logs': { expect: 'own', url: (i) => `/executions/${i.executionId}/logs` },
   '/developers/me/earnings': { expect: 'forbidden', url: () => '/developers/me/earnings' },
+  '/auth/organizations': { expect: 'session', url: () => '/auth/organizations' },
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
@@ -117,7 +119,11 @@ describe('agent keys: the route-by-route access matrix', () => {
 
   it.each(Object.entries(READS))('%s', async (_path, route) => {
     const res = await t.request('GET', route.url(ids), { token: agent.agentKey });
-    if (route.expect === 'platform') {
+    if (route.expect === 'session') {
+      expectError(res, 403, 'forbidden');
+      expectError(await t.request('GET', route.url(ids), { token: org.orgKey }), 403, 'forbidden');
+      expect((await t.request('GET', route.url(ids), { token: platformAdmin })).status).toBe(200);
+    } else if (route.expect === 'platform') {
       expectError(res, 403, 'forbidden');
       expectError(await t.request('GET', route.url(ids), { token: org.orgKey }), 403, 'forbidden');
       expect((await t.request('GET', route.url(ids), { token: platformAdmin })).status).toBe(200);

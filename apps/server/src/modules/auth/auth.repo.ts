@@ -65,3 +65,13 @@ export async function listApiKeys(db: Executor, orgId: string) {
     .where(eq(apiKeys.orgId, orgId))
     .orderBy(apiKeys.id);
 }
+
+/** The organizations a user belongs to, oldest membership first. */
+export async function listUserOrganizations(db: Executor, userId: string) {
+  return db
+    .select({ orgId: memberships.orgId, name: organizations.name, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(memberships.createdAt, memberships.orgId);
+}

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../http/app-type.ts';
 import type { AppContext } from '../../context.ts';
 import { errorResponses, idParam, listOf } from '../../http/common-schemas.ts';
-import { ApiKeyDtoSchema, LoginBodySchema, LoginResponseSchema, SignupBodySchema, SignupResponseSchema } from './auth.schemas.ts';
-import { createOrgApiKey, listKeys, login, revokeKey, signup } from './auth.service.ts';
+import { ApiKeyDtoSchema, LoginBodySchema, LoginResponseSchema, OrganizationMembershipSchema, SignupBodySchema, SignupResponseSchema, SwitchOrgBodySchema } from './auth.schemas.ts';
+import { createOrgApiKey, listKeys, listMyOrganizations, login, revokeKey, signup, switchOrganization } from './auth.service.ts';
 
 export async function authRoutes(app: App, appCtx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -18,7 +18,17 @@ export async function authRoutes(app: App, appCtx: AppContext) {
   r.post('/auth/login', {
     config: credentialRoute,
     schema: { tags: ['auth'], summary: 'Exchange email and password for a session token', security: [], body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errorResponses } },
-  }, async (request) => login(appCtx.database, request.body.email, request.body.password, appCtx.config.jwtSecret, appCtx.clock()));
+  }, async (request) => login(appCtx.database, request.body.email, request.body.password, appCtx.config.jwtSecret, appCtx.clock(), request.body.org_id));
+
+  r.get('/auth/organizations', {
+    schema: { tags: ['auth'], summary: 'The organizations the signed-in person belongs to, with their role in each (sessions only)', response: { 200: listOf(OrganizationMembershipSchema), ...errorResponses } },
+  }, async (request) => listMyOrganizations(request.ctx));
+
+  r.post('/auth/switch-organization', {
+    // Issues a new session like a login; nothing changes, so there is nothing to replay.
+    config: { idempotent: false },
+    schema: { tags: ['auth'], summary: 'A new session token in another of your organizations (sessions only; not a member → 404)', body: SwitchOrgBodySchema, response: { 200: LoginResponseSchema, ...errorResponses } },
+  }, async (request) => switchOrganization(request.ctx, request.body.org_id, appCtx.config.jwtSecret));
 
   r.get('/api-keys', {
     schema: { tags: ['auth'], summary: 'List the organization API keys (never the secrets)', response: { 200: listOf(ApiKeyDtoSchema), ...errorResponses } },

@@ -1,11 +1,11 @@
-import { DomainError } from '@frameos/domain';
+import { DomainError, notFound } from '@frameos/domain';
 import type { Database, Executor } from '@frameos/db';
 import type { RequestContext } from '../../context.ts';
 import { newId } from '../../lib/ids.ts';
 import { inTransaction } from '../idempotency/request-transaction.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
-import { findFirstMembership, findUserByEmail, findUserEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, revokeApiKey } from './auth.repo.ts';
+import { findFirstMembership, findMembershipRole, findUserByEmail, findUserEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, listUserOrganizations, revokeApiKey } from './auth.repo.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.ts';
 import { assertAdmin, type Role } from './principal.ts';
 import { issueSessionToken, SESSION_TTL_SECONDS } from './session-token.ts';
@@ -32,15 +32,53 @@ export async function signup(database: Database, input: SignupInput, now: Date) 
   }
 }
 
-export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date) {
+export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date, orgId?: string) {
   const user = await findUserByEmail(database.db, email);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   // Looked up whether or not the password matched, so neither the answer nor its timing tells a
-  // removed member's right password from a wrong one.
-  const membership = user ? await findFirstMembership(database.db, user.id) : null;
+  // removed member's right password from a wrong one (or a member of the named org from an outsider).
+  const membership = user ? await membershipFor(database.db, user.id, orgId) : null;
   if (!user || !ok || !membership) throw new DomainError('invalid_credentials', 'The email or password is wrong.');
-  const token = await issueSessionToken({ userId: user.id, orgId: membership.orgId }, jwtSecret, now);
-  return { token, token_type: 'Bearer' as const, expires_in: SESSION_TTL_SECONDS, user_id: user.id, org_id: membership.orgId, role: membership.role as Role };
+  return sessionFor(user.id, membership, jwtSecret, now);
+}
+
+async function membershipFor(db: Executor, userId: string, orgId: string | undefined): Promise<{ orgId: string; role: Role } | null> {
+  if (orgId === undefined) {
+    const first = await findFirstMembership(db, userId);
+    return first ? { orgId: first.orgId, role: first.role as Role } : null;
+  }
+  const role = await findMembershipRole(db, userId, orgId);
+  return role ? { orgId, role } : null;
+}
+
+async function sessionFor(userId: string, membership: { orgId: string; role: Role }, jwtSecret: string, now: Date) {
+  const token = await issueSessionToken({ userId, orgId: membership.orgId }, jwtSecret, now);
+  return { token, token_type: 'Bearer' as const, expires_in: SESSION_TTL_SECONDS, user_id: userId, org_id: membership.orgId, role: membership.role };
+}
+
+function sessionUser(ctx: RequestContext): string {
+  if (ctx.principal.type !== 'user') throw new DomainError('forbidden', 'Organizations are switched from a signed-in session, not with an API key.');
+  return ctx.principal.userId;
+}
+
+/** The organizations the signed-in person belongs to, with their role in each. */
+export async function listMyOrganizations(ctx: RequestContext) {
+  const userId = sessionUser(ctx);
+  const rows = await listUserOrganizations(ctx.db, userId);
+  return {
+    object: 'list' as const,
+    data: rows.map((r) => ({ object: 'organization_membership' as const, org_id: r.orgId, name: r.name, role: r.role as Role, current: r.orgId === ctx.principal.orgId, joined_at: r.createdAt.toISOString() })),
+    has_more: false,
+    next_cursor: null,
+  };
+}
+
+/** A new session in another of the person's organizations; not a member → 404, as for any id of another org. */
+export async function switchOrganization(ctx: RequestContext, orgId: string, jwtSecret: string) {
+  const userId = sessionUser(ctx);
+  const role = await findMembershipRole(ctx.db, userId, orgId);
+  if (!role) throw notFound('Organization', orgId);
+  return sessionFor(userId, { orgId, role }, jwtSecret, ctx.now);
 }
 
 /** A new API key of an org (or of one of its agent accounts) in the caller's transaction; the secret exists only in the answer. */

@@ -28,6 +28,11 @@ export async function insertMember(db: Executor, user: { id: string; email: stri
   await db.insert(memberships).values({ orgId, userId: user.id, role, createdAt: now });
 }
 
+/** A membership for a user who already has an account (in another organization). */
+export async function insertMembership(db: Executor, orgId: string, userId: string, role: Role, now: Date) {
+  await db.insert(memberships).values({ orgId, userId, role, createdAt: now });
+}
+
 export async function setMemberRole(db: Executor, orgId: string, userId: string, role: Role) {
   await db.update(memberships).set({ role }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
 }

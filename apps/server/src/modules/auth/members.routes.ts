@@ -18,8 +18,12 @@ export async function memberRoutes(app: App) {
   r.post('/members', {
     config: { successStatus: 201 },
     schema: {
-      tags, summary: 'Create a user in this organization with a role (owner or admin only)',
-      body: z.object({ email: z.email().max(254).transform((e) => e.toLowerCase()), password: z.string().min(12, 'must be at least 12 characters').max(256), role: RoleSchema }),
+      tags, summary: 'Add a person with a role (owner or admin session only): a new user with a password, or — without one — someone who already has an account elsewhere',
+      body: z.object({
+        email: z.email().max(254).transform((e) => e.toLowerCase()),
+        password: z.string().min(12, 'must be at least 12 characters').max(256).optional().meta({ description: 'Required for a new user; leave it out to add a person who already has an account (409 email_taken if given for one)' }),
+        role: RoleSchema,
+      }),
       response: { 201: MemberSchema, ...errorResponses },
     },
   }, async (request, reply) => reply.status(201).send(await addMember(request.ctx, request.body)));

@@ -6,7 +6,8 @@ import { inTransaction } from '../idempotency/request-transaction.ts';
 import { hashPassword } from './password.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { assertAdmin, assertCanReadOrg, type Principal, type Role } from './principal.ts';
-import { deleteMember, findMember, insertMember, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
+import { deleteMember, findMember, insertMember, insertMembership, listMembers, lockOwners, setMemberRole } from './members.repo.ts';
+import { findUserByEmail } from './auth.repo.ts';
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
 
@@ -30,9 +31,29 @@ async function assertNotLastOwner(db: Executor, orgId: string, userId: string) {
   if (owners.length === 1 && owners[0]?.userId === userId) throw new DomainError('last_owner', 'An organization must keep at least one owner.');
 }
 
-export async function addMember(ctx: RequestContext, input: { email: string; password: string; role: Role }) {
+/**
+ * A new user with a password, or — without one — a person who already has an account (in another
+ * organization) joins this one; they then switch between their organizations with one login.
+ */
+export async function addMember(ctx: RequestContext, input: { email: string; password?: string | undefined; role: Role }) {
   assertHumanAdmin(ctx.principal);
   assertMayGrant(ctx.principal, input.role);
+  const existing = await findUserByEmail(ctx.db, input.email);
+  if (existing) {
+    // Nobody sets another person's password: an existing account joins as it is.
+    if (input.password !== undefined) throw new DomainError('email_taken', 'An account with this email already exists: leave the password out to add that person to this organization.');
+    try {
+      return await inTransaction(ctx, async (tx) => {
+        if (await findMember(tx, ctx.principal.orgId, existing.id)) throw alreadyMember();
+        await insertMembership(tx, ctx.principal.orgId, existing.id, input.role, ctx.now);
+        return memberDto((await findMember(tx, ctx.principal.orgId, existing.id))!);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw alreadyMember();
+      throw err;
+    }
+  }
+  if (input.password === undefined) throw new DomainError('validation_error', 'body.password: required for a person who has no account yet', { field: 'body.password' });
   const passwordHash = await hashPassword(input.password);
   const userId = newId('user');
   try {
@@ -44,6 +65,10 @@ export async function addMember(ctx: RequestContext, input: { email: string; pas
     if (isUniqueViolation(err)) throw new DomainError('email_taken', 'An account with this email already exists.');
     throw err;
   }
+}
+
+function alreadyMember() {
+  return new DomainError('already_member', 'This person is already a member of the organization.');
 }
 
 export async function changeMemberRole(ctx: RequestContext, userId: string, role: Role) {
