@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LogOut, Menu, X } from 'lucide-react';
-import { endSession, useSession } from '@/auth/session';
+import { endSession, setSession, useSession } from '@/auth/session';
+import { api, unwrap } from '@/api/client';
 import { useApprovalsCount, useIsPlatformAdmin } from '@/api/queries';
 import { NAV_ITEMS, type NavItem } from '@/nav';
 import { Button } from '@/components/ui/button';
@@ -55,6 +56,61 @@ function Navigation({ onNavigate, vertical }: { onNavigate?: () => void; vertica
   );
 }
 
+/**
+ * Which organization the session acts in, for a person who belongs to several: switching asks the
+ * API for a session in the other organization and starts the app afresh there (no cached answers
+ * of the first organization survive).
+ */
+function OrgSwitcher() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const orgs = useQuery({
+    queryKey: [session?.userId ?? 'anonymous', session?.orgId, 'organizations'],
+    enabled: session !== null,
+    staleTime: 60_000,
+    queryFn: ({ signal }) => unwrap(api.GET('/auth/organizations', { signal })),
+  });
+  const switchOrg = useMutation({
+    mutationFn: (orgId: string) => unwrap(api.POST('/auth/switch-organization', { body: { org_id: orgId } })),
+    onSuccess: (answer) => {
+      if (!session) return;
+      queryClient.clear();
+      setSession({ ...session, token: answer.token, orgId: answer.org_id, role: answer.role, expiresAt: Date.now() + answer.expires_in * 1000 });
+      void navigate('/dashboard');
+    },
+  });
+  // The header draws the account twice (desktop and the phone menu): each select needs its own id.
+  const selectId = useId();
+  const list = orgs.data?.data ?? [];
+  if (!session || list.length < 2) return null;
+  return (
+    <div className="flex flex-col">
+      <label className="sr-only" htmlFor={selectId}>
+        Organization
+      </label>
+      <select
+        id={selectId}
+        className="h-9 max-w-44 truncate rounded-md border border-slate-600 bg-slate-800 px-2 text-sm text-white focus-visible:ring-2 focus-visible:ring-white focus-visible:outline-none"
+        value={session.orgId}
+        disabled={switchOrg.isPending}
+        onChange={(e) => switchOrg.mutate(e.target.value)}
+      >
+        {list.map((o) => (
+          <option key={o.org_id} value={o.org_id}>
+            {o.name} ({o.role})
+          </option>
+        ))}
+      </select>
+      {switchOrg.isError && (
+        <span role="alert" className="mt-1 text-xs text-red-200">
+          {switchOrg.error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function Account() {
   const session = useSession();
   const navigate = useNavigate();
@@ -74,8 +130,9 @@ function Account() {
     );
   }
   return (
-    <div className="flex items-center gap-3">
-      <span className="hidden max-w-48 truncate text-sm text-slate-200 lg:inline" title={session.email}>
+    <div className="flex flex-wrap items-center gap-3">
+      <OrgSwitcher />
+      <span className="hidden max-w-48 truncate text-sm text-slate-200 xl:inline" title={session.email}>
         {session.email} <span className="text-slate-300">· {session.role}</span>
       </span>
       <Button
@@ -110,16 +167,16 @@ export function Layout() {
             <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={28} height={28} />
             FrameOS
           </Link>
-          <nav aria-label="Main" className="hidden flex-1 md:block">
+          <nav aria-label="Main" className="hidden flex-1 lg:block">
             <Navigation />
           </nav>
-          <div className="ml-auto hidden md:block">
+          <div className="ml-auto hidden lg:block">
             <Account />
           </div>
           <Button
             variant="ghost"
             size="icon"
-            className="ml-auto text-white hover:bg-slate-800 hover:text-white md:hidden"
+            className="ml-auto text-white hover:bg-slate-800 hover:text-white lg:hidden"
             aria-expanded={menuOpen}
             aria-controls="mobile-menu"
             aria-label={menuOpen ? 'Close menu' : 'Open menu'}
@@ -129,7 +186,7 @@ export function Layout() {
           </Button>
         </div>
         {menuOpen && (
-          <div id="mobile-menu" className="border-t border-slate-800 px-4 pt-2 pb-4 md:hidden">
+          <div id="mobile-menu" className="border-t border-slate-800 px-4 pt-2 pb-4 lg:hidden">
             <nav aria-label="Main">
               <Navigation vertical onNavigate={() => setMenuOpen(false)} />
             </nav>

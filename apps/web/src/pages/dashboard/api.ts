@@ -333,7 +333,7 @@ function useInvalidateMembers() {
 export function useAddMember() {
   const done = useInvalidateMembers();
   return useMutation({
-    mutationFn: (body: { email: string; password: string; role: Role }) => unwrap(api.POST('/members', { body, headers: idem() })),
+    mutationFn: (body: { email: string; password?: string; role: Role }) => unwrap(api.POST('/members', { body, headers: idem() })),
     onSuccess: done,
   });
 }

@@ -35,12 +35,13 @@ function AddMember() {
     event.preventDefault();
     const next: typeof errors = {};
     if (!EMAIL.test(email.trim()) || email.trim().length > 254) next.email = 'Enter an e-mail address.';
-    if (password.length < 12) next.password = 'At least 12 characters.';
+    // Empty: the person already has a FrameOS account (in another organization) and joins with it.
+    if (password.length > 0 && password.length < 12) next.password = 'At least 12 characters.';
     else if (password.length > 256) next.password = 'At most 256 characters.';
     setErrors(next);
     if (Object.keys(next).length > 0) return;
     add.mutate(
-      { email: email.trim(), password, role },
+      { email: email.trim(), ...(password ? { password } : {}), role },
       {
         onSuccess: () => {
           setOpen(false);
@@ -69,12 +70,14 @@ function AddMember() {
         <form onSubmit={submit} noValidate className="grid gap-4">
           <DialogHeader>
             <DialogTitle>Add a member</DialogTitle>
-            <DialogDescription>Creates their login in this organization with the first password you choose; tell it to them privately.</DialogDescription>
+            <DialogDescription>
+              A new person gets a login with the first password you choose; tell it to them privately. Someone who already has a FrameOS account joins with it: leave the password empty, and they switch organizations in the header.
+            </DialogDescription>
           </DialogHeader>
           <Field label="E-mail" error={errors.email ?? (field === 'email' ? add.error?.message : null)}>
             {(props) => <Input {...props} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}
           </Field>
-          <Field label="First password" hint="At least 12 characters." error={errors.password ?? (field === 'password' ? add.error?.message : null)}>
+          <Field label="First password" hint="At least 12 characters; empty for someone who already has an account." error={errors.password ?? (field === 'password' ? add.error?.message : null)}>
             {(props) => <Input {...props} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
           </Field>
           <Field label="Role" hint={ROLE_TEXT[role]}>
