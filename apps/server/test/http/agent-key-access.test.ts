@@ -70,6 +70,7 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/executions': { expect: 'own', url: () => '/executions' },
   '/executions/{id}': { expect: 'own', url: (i) => `/executions/${i.executionId}` },
   '/executions/{id}/logs': { expect: 'own', url: (i) => `/executions/${i.executionId}/logs` },
+  '/developers/me/agents': { expect: 'forbidden', url: () => '/developers/me/agents' },
   '/developers/me/earnings': { expect: 'forbidden', url: () => '/developers/me/earnings' },
   '/auth/organizations': { expect: 'session', url: () => '/auth/organizations' },
 };

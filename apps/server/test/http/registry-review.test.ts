@@ -119,6 +119,35 @@ describe('review by platform admins', () => {
     expect(own.body.versions.map((v: { version: string; status: string }) => `${v.version} ${v.status}`)).toEqual(['2.0.0 rejected', '1.1.0 approved', '1.0.0 approved']);
   });
 
+  it("lists the developer's own agents with every version, its review status and the reviewer's reason (GET /developers/me/agents)", async () => {
+    const own = await developerOrg(t, 'Own Agents');
+    const pending = manifestFor(own.developerId, { name: 'Still pending' });
+    const refused = manifestFor(own.developerId, { name: 'Refused one' });
+    await registerAgent(t, own.orgKey, pending);
+    await registerAgent(t, own.orgKey, refused);
+    await t.request('POST', `/admin/agents/${String(refused.id)}/reject`, { token: admin, body: { reason: 'the description promises too much' } });
+    await registerAgent(t, own.orgKey, { ...refused, version: '1.0.1' });
+
+    const session = await loginToken(t, own.email, own.password);
+    const res = await t.request('GET', '/developers/me/agents', { token: session });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ object: 'list', has_more: false });
+    const byId = new Map(res.body.data.map((a: { agent_id: string }) => [a.agent_id, a]));
+    expect([...byId.keys()].sort()).toEqual([String(pending.id), String(refused.id)].sort());
+    expect(byId.get(String(pending.id))).toMatchObject({ object: 'developer_agent', status: 'pending_review', latest_approved_version: null, versions: [{ version: '1.0.0', status: 'pending_review', review_reason: null }] });
+    expect(byId.get(String(refused.id))).toMatchObject({
+      name: 'Refused one',
+      versions: [{ version: '1.0.1', status: 'pending_review' }, { version: '1.0.0', status: 'rejected', review_reason: 'the description promises too much' }],
+    });
+    // Pages by agent id; the org key reads it too; another org sees its own (none), an org without a profile gets 403.
+    const first = await t.request('GET', '/developers/me/agents?limit=1', { token: own.orgKey });
+    expect(first.body).toMatchObject({ has_more: true });
+    const second = await t.request('GET', `/developers/me/agents?limit=1&starting_after=${first.body.next_cursor}`, { token: own.orgKey });
+    expect([first.body.data[0].agent_id, second.body.data[0].agent_id].sort()).toEqual([...byId.keys()].sort());
+    expect((await t.request('GET', '/developers/me/agents', { token: dev.orgKey })).body.data.map((a: { agent_id: string }) => a.agent_id)).not.toContain(String(pending.id));
+    expectError(await t.request('GET', '/developers/me/agents', { token: outsider.orgKey }), 403, 'developer_required');
+  });
+
   it('shows a pending or rejected agent only to its developer and platform admins', async () => {
     const manifest = manifestFor(dev.developerId);
     const id = String(manifest.id);

@@ -4989,6 +4989,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/developers/me/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own agents, whatever their review status, each with every version, its status and the reviewer’s reason */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                agent_id: string;
+                                created_at: string;
+                                developer: {
+                                    developer_id: string;
+                                    email: string;
+                                    name: string;
+                                    org_id: string;
+                                };
+                                latest_approved_version: string | null;
+                                name: string;
+                                /** @enum {string} */
+                                object: "developer_agent";
+                                /** @enum {string} */
+                                status: "listed" | "suspended" | "pending_review" | "rejected";
+                                suspended_reason: string | null;
+                                updated_at: string;
+                                /** @description Every version, newest first, with its review status and the reviewer’s reason. */
+                                versions: {
+                                    checks: {
+                                        message: string;
+                                        name: string;
+                                        passed: boolean;
+                                    }[];
+                                    code_sha256: string;
+                                    code_size: number;
+                                    created_at: string;
+                                    manifest: {
+                                        [key: string]: unknown;
+                                    };
+                                    review_reason: string | null;
+                                    reviewed_at: string | null;
+                                    reviewed_by: string | null;
+                                    /** @enum {string} */
+                                    status: "pending_review" | "approved" | "rejected";
+                                    version: string;
+                                }[];
+                            }[];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** @enum {string} */
+                            object: "list";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                request_id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/developers/me/earnings": {
         parameters: {
             query?: never;

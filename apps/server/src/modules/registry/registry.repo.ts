@@ -83,6 +83,12 @@ export async function listAgentsForAdmin(db: Executor, status: AdminListStatus, 
   return db.select().from(agents).where(where).orderBy(asc(agents.id)).limit(limit + 1);
 }
 
+/** A developer's own agents, whatever their review status, by agent id. */
+export async function listAgentsOfDeveloper(db: Executor, developerId: string, limit: number, startingAfter?: string): Promise<AgentRow[]> {
+  const where = startingAfter ? and(eq(agents.developerId, developerId), gt(agents.id, startingAfter)) : eq(agents.developerId, developerId);
+  return db.select().from(agents).where(where).orderBy(asc(agents.id)).limit(limit + 1);
+}
+
 /** The versions of these agents (in `status` when given), newest semver first. */
 export async function listVersionsOf(db: Executor, agentIds: string[], status?: VersionStatus): Promise<AgentVersionRow[]> {
   if (agentIds.length === 0) return [];

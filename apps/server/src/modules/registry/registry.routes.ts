@@ -10,6 +10,8 @@ import { MAX_CODE_BYTES } from './code-checks.ts';
 import {
   AdminAgentSchema,
   AdminListQuerySchema,
+  DeveloperAgentSchema,
+  MyAgentsQuerySchema,
   AgentDetailSchema,
   AgentIdSchema,
   AgentVersionUploadSchema,
@@ -28,6 +30,7 @@ import {
   createDeveloper,
   getAgentDetail,
   getMyDeveloper,
+  listMyAgentsPage,
   getVersionCode,
   listAdminAgentsPage,
   listCataloguePage,
@@ -93,6 +96,10 @@ export async function registryRoutes(app: App) {
   r.get('/developers/me', {
     schema: { tags: ['developers'], summary: 'The organization’s developer profile (403 developer_required when it has none)', response: { 200: DeveloperSchema, ...errorResponses } },
   }, async (request) => getMyDeveloper(request.ctx));
+
+  r.get('/developers/me/agents', {
+    schema: { tags: ['developers'], summary: 'Your own agents, whatever their review status, each with every version, its status and the reviewer’s reason', querystring: MyAgentsQuerySchema, response: { 200: listOf(DeveloperAgentSchema), ...errorResponses } },
+  }, async (request) => listMyAgentsPage(request.ctx, request.query));
 
   // Multipart is parsed for this route only, in a scope of its own: everywhere else a body is JSON.
   await app.register(async (scope) => {

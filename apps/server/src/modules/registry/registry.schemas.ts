@@ -127,6 +127,16 @@ export const AdminAgentSchema = z.object({
   updated_at: z.string(),
 });
 
+export const DeveloperAgentSchema = AdminAgentSchema.extend({
+  object: z.literal('developer_agent'),
+  versions: z.array(AdminVersionSchema).meta({ description: 'Every version, newest first, with its review status and the reviewer’s reason.' }),
+});
+
+export const MyAgentsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: AgentIdSchema.optional(),
+});
+
 export const AdminListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   starting_after: AgentIdSchema.optional(),

@@ -29,6 +29,7 @@ import {
   insertAgentVersion,
   insertDeveloper,
   listAgentsForAdmin,
+  listAgentsOfDeveloper,
   listAgentVersions,
   listVersionsOf,
   reviewAgentVersion,
@@ -270,6 +271,18 @@ export async function listAdminAgentsPage(ctx: RequestContext, query: { status: 
     const all = versions.filter((v) => v.agentId === agent.id);
     const shown = query.status === 'suspended' ? all : all.filter((v) => v.status === query.status);
     return adminAgentDto(agent, developers.get(agent.developerId)!, all, shown);
+  });
+}
+
+/** The developer's own agents with every version, its review status and the reviewer's reason (pending and rejected ones too). */
+export async function listMyAgentsPage(ctx: RequestContext, query: { limit: number; starting_after?: string | undefined }) {
+  assertCanReadOrg(ctx.principal);
+  const developer = await requireDeveloper(ctx.db, ctx.principal.orgId);
+  const rows = await listAgentsOfDeveloper(ctx.db, developer.id, query.limit, query.starting_after);
+  const versions = await listVersionsOf(ctx.db, rows.map((r) => r.id));
+  return toPage(rows, query.limit, (agent) => {
+    const all = versions.filter((v) => v.agentId === agent.id);
+    return { ...adminAgentDto(agent, developer, all, all), object: 'developer_agent' as const };
   });
 }
 
