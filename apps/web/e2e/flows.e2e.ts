@@ -195,6 +195,12 @@ describe('flows through the pages', () => {
     await page.getByRole('button', { name: 'Register for review' }).click();
     await page.getByRole('heading', { name: new RegExp(`^Registered ${agentId} v`) }).waitFor({ timeout: 30_000 });
 
+    // Another browser (nothing remembered locally) sees it in the portal, waiting for review (GET /developers/me/agents).
+    const other = (await b.ctx()).page;
+    await logInThroughPage(other, DEMO.email, DEMO.password, '/developer');
+    const mine = other.getByRole('listitem').filter({ hasText: agentId });
+    await mine.getByText('pending review').first().waitFor();
+
     // The admin page approves it.
     await nav.getByRole('link', { name: 'Admin' }).click();
     await page.waitForURL('**/app/admin');

@@ -1,4 +1,4 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, unwrap } from '@/api/client';
 import type { paths } from '@/api/schema';
 import { useSession } from '@/auth/session';
@@ -39,71 +39,26 @@ export function useEarnings(range: { from: string; to: string }, enabled: boolea
   });
 }
 
-/**
- * The public API has no "list my agents": the app takes the catalogue's agents whose developer is
- * this one (listed agents) plus the ids registered from this browser (pending or rejected ones,
- * which only `GET /agents/:id` shows to their developer).
- */
-export function useMyListedAgentIds(developerId: string | undefined) {
+export type MyAgent = paths['/developers/me/agents']['get']['responses'][200]['content']['application/json']['data'][number];
+
+/** The developer's own agents, pending and rejected ones included, each with every version (GET /developers/me/agents, all pages). */
+export function useMyAgents(developerId: string | undefined) {
   const user = useUserKey();
   return useQuery({
-    queryKey: [user, 'agents', 'by-developer', developerId],
+    queryKey: [user, 'my-agents', developerId],
     enabled: developerId !== undefined,
     queryFn: async ({ signal }) => {
-      const ids: string[] = [];
+      const all: MyAgent[] = [];
       let cursor: string | undefined;
-      // At most 10 pages of 100: the catalogue is walked whole, filtered here.
-      for (let page = 0; page < 10; page++) {
-        const list = await unwrap(api.GET('/agents', { params: { query: { limit: 100, ...(cursor ? { starting_after: cursor } : {}) } }, signal }));
-        for (const agent of list.data) if (agent.developer.developer_id === developerId) ids.push(agent.agent_id);
+      for (let page = 0; page < 50; page++) {
+        const list = await unwrap(api.GET('/developers/me/agents', { params: { query: { limit: 100, ...(cursor ? { starting_after: cursor } : {}) } }, signal }));
+        all.push(...list.data);
         if (!list.has_more || !list.next_cursor) break;
         cursor = list.next_cursor;
       }
-      return ids;
+      return all;
     },
   });
-}
-
-export function useAgentDetails(ids: readonly string[]) {
-  const user = useUserKey();
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: [user, 'agent', id],
-      retry: false,
-      queryFn: ({ signal }: { signal: AbortSignal }) => unwrap(api.GET('/agents/{id}', { params: { path: { id } }, signal })),
-    })),
-  });
-}
-
-const STORAGE_PREFIX = 'frameos.registered-agents.';
-
-/** Agent ids this browser registered for a developer (ids only: nothing secret). */
-export function rememberedAgentIds(developerId: string): string[] {
-  try {
-    const raw = localStorage.getItem(STORAGE_PREFIX + developerId);
-    const value: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberAgentId(developerId: string, agentId: string): void {
-  const ids = rememberedAgentIds(developerId);
-  if (ids.includes(agentId)) return;
-  try {
-    localStorage.setItem(STORAGE_PREFIX + developerId, JSON.stringify([...ids, agentId]));
-  } catch {
-    // Storage unavailable: the agent still shows once it is listed.
-  }
-}
-
-export function forgetAgentId(developerId: string, agentId: string): void {
-  try {
-    localStorage.setItem(STORAGE_PREFIX + developerId, JSON.stringify(rememberedAgentIds(developerId).filter((id) => id !== agentId)));
-  } catch {
-    // ignore
-  }
 }
 
 /** `errors: [{path, message}]` of an `invalid_manifest` answer, keyed by path. */

@@ -1,8 +1,8 @@
-import { lazy, Suspense, useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
-import { api, ApiError, idempotencyKey, unwrap } from '@/api/client';
+import { api, idempotencyKey, unwrap } from '@/api/client';
 import { canWrite, useSession } from '@/auth/session';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
@@ -14,7 +14,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
 import { formatDate, formatDateTime } from '@/lib/time';
-import { forgetAgentId, rememberAgentId, rememberedAgentIds, useAgentDetails, useDeveloper, useEarnings, useMyListedAgentIds, type Developer, type Earnings } from './api';
+import { useDeveloper, useEarnings, useMyAgents, type Developer, type Earnings } from './api';
 import { reviewVariant } from './checks';
 import type { DayPoint } from './earnings-chart';
 
@@ -68,65 +68,16 @@ function BecomeDeveloper() {
   );
 }
 
-function AddAgentId({ developer, onAdded }: { developer: Developer; onAdded: () => void }) {
-  const [id, setId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const inputId = useId();
-  return (
-    <form
-      className="flex flex-col gap-2 sm:flex-row sm:items-end"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setError(null);
-        setBusy(true);
-        try {
-          const agent = await unwrap(api.GET('/agents/{id}', { params: { path: { id: id.trim() } } }));
-          if (agent.developer.developer_id !== developer.developer_id) throw new Error(`${agent.agent_id} belongs to another developer (${agent.developer.name}).`);
-          rememberAgentId(developer.developer_id, agent.agent_id);
-          setId('');
-          onAdded();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <div className="flex flex-1 flex-col gap-1.5">
-        <Label htmlFor={inputId}>Show an agent registered elsewhere (its id)</Label>
-        <Input id={inputId} value={id} placeholder="agt_…" onChange={(e) => setId(e.target.value)} aria-describedby={error ? `${inputId}-error` : undefined} />
-      </div>
-      <Button type="submit" variant="secondary" disabled={busy || id.trim() === ''}>
-        Show it
-      </Button>
-      {error !== null && (
-        <p id={`${inputId}-error`} className="text-sm text-red-800 sm:self-center" role="alert">
-          {error instanceof ApiError && error.status === 404 ? 'No agent of yours has that id.' : error instanceof Error ? error.message : String(error)}
-        </p>
-      )}
-    </form>
-  );
-}
-
 function MyAgents({ developer }: { developer: Developer }) {
   const session = useSession();
-  const listed = useMyListedAgentIds(developer.developer_id);
-  const [version, setVersion] = useState(0);
-  // `version` changes when an id is added or forgotten: read the stored list again.
-  const remembered = useMemo(() => (version >= 0 ? rememberedAgentIds(developer.developer_id) : []), [developer.developer_id, version]);
-  const ids = useMemo(() => [...new Set([...(listed.data ?? []), ...remembered])].sort(), [listed.data, remembered]);
-  const details = useAgentDetails(ids);
+  const agents = useMyAgents(developer.developer_id);
 
   return (
     <Card>
       <CardHeader className="sm:flex-row sm:items-start sm:justify-between">
         <div>
           <CardTitle as="h2">Your agents</CardTitle>
-          <CardDescription>
-            Listed agents from the catalogue, plus those registered from this browser (pending or rejected versions are not in the catalogue). Each version&apos;s review
-            status and the reviewer&apos;s reason.
-          </CardDescription>
+          <CardDescription>Every agent you registered, listed or not, with each version&apos;s review status and the reviewer&apos;s reason.</CardDescription>
         </div>
         {canWrite(session) && (
           <Button asChild size="sm">
@@ -137,11 +88,11 @@ function MyAgents({ developer }: { developer: Developer }) {
         )}
       </CardHeader>
       <CardContent className="flex flex-col gap-4">
-        {listed.isError ? (
-          <ErrorState error={listed.error} onRetry={() => void listed.refetch()} />
-        ) : !listed.data ? (
+        {agents.isError ? (
+          <ErrorState error={agents.error} onRetry={() => void agents.refetch()} />
+        ) : !agents.data ? (
           <LoadingRows rows={2} label="Loading your agents" />
-        ) : ids.length === 0 ? (
+        ) : agents.data.length === 0 ? (
           <EmptyState title="No agents yet">
             {canWrite(session) ? (
               <>
@@ -156,89 +107,52 @@ function MyAgents({ developer }: { developer: Developer }) {
           </EmptyState>
         ) : (
           <ul className="flex flex-col gap-4">
-            {ids.map((id, index) => {
-              const detail = details[index];
-              if (!detail || detail.isPending) {
-                return (
-                  <li key={id}>
-                    <Skeleton className="h-24 w-full" />
-                  </li>
-                );
-              }
-              if (detail.isError) {
-                const gone = detail.error instanceof ApiError && detail.error.status === 404;
-                return (
-                  <li key={id} className="rounded-md border border-slate-200 p-4">
-                    <p className="font-mono text-sm text-slate-900">{id}</p>
-                    {gone ? (
-                      <p className="text-sm text-slate-600">
-                        Not found.{' '}
-                        <Button
-                          variant="link"
-                          className="h-auto p-0"
-                          onClick={() => {
-                            forgetAgentId(developer.developer_id, id);
-                            setVersion((v) => v + 1);
-                          }}
-                        >
-                          Forget it
-                        </Button>
-                      </p>
+            {agents.data.map((agent) => (
+              <li key={agent.agent_id} className="rounded-md border border-slate-200">
+                <div className="flex flex-col gap-1 border-b border-slate-200 p-4 sm:flex-row sm:items-center sm:justify-between">
+                  <div>
+                    {agent.status === 'listed' ? (
+                      <Link className="font-medium text-indigo-700 hover:underline" to={`/marketplace/${agent.agent_id}`}>
+                        {agent.name}
+                      </Link>
                     ) : (
-                      <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
+                      <span className="font-medium text-slate-900">{agent.name}</span>
                     )}
-                  </li>
-                );
-              }
-              const agent = detail.data;
-              return (
-                <li key={id} className="rounded-md border border-slate-200">
-                  <div className="flex flex-col gap-1 border-b border-slate-200 p-4 sm:flex-row sm:items-center sm:justify-between">
-                    <div>
-                      {agent.status === 'listed' ? (
-                        <Link className="font-medium text-indigo-700 hover:underline" to={`/marketplace/${agent.agent_id}`}>
-                          {agent.manifest.name}
-                        </Link>
-                      ) : (
-                        <span className="font-medium text-slate-900">{agent.manifest.name}</span>
-                      )}
-                      <div className="font-mono text-xs text-slate-600">{agent.agent_id}</div>
-                    </div>
-                    <div className="flex flex-col items-start gap-1 sm:items-end">
-                      <Badge variant={reviewVariant(agent.status)}>{agent.status.replaceAll('_', ' ')}</Badge>
-                      {agent.suspended_reason && <span className="text-xs text-red-800">Suspended: {agent.suspended_reason}</span>}
-                    </div>
+                    <div className="font-mono text-xs text-slate-600">{agent.agent_id}</div>
                   </div>
-                  <Table>
-                    <TableHeader>
-                      <TableRow>
-                        <TableHead>Version</TableHead>
-                        <TableHead>Review</TableHead>
-                        <TableHead>Reviewer&apos;s reason</TableHead>
-                        <TableHead>Uploaded</TableHead>
-                        <TableHead>Reviewed</TableHead>
+                  <div className="flex flex-col items-start gap-1 sm:items-end">
+                    <Badge variant={reviewVariant(agent.status)}>{agent.status.replaceAll('_', ' ')}</Badge>
+                    {agent.suspended_reason && <span className="text-xs text-red-800">Suspended: {agent.suspended_reason}</span>}
+                  </div>
+                </div>
+                <Table>
+                  <TableHeader>
+                    <TableRow>
+                      <TableHead>Version</TableHead>
+                      <TableHead>Review</TableHead>
+                      <TableHead>Reviewer&apos;s reason</TableHead>
+                      <TableHead>Uploaded</TableHead>
+                      <TableHead>Reviewed</TableHead>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {agent.versions.map((v) => (
+                      <TableRow key={v.version}>
+                        <TableCell className="font-mono">{v.version}</TableCell>
+                        <TableCell>
+                          <Badge variant={reviewVariant(v.status)}>{v.status.replaceAll('_', ' ')}</Badge>
+                        </TableCell>
+                        <TableCell className="max-w-sm">{v.review_reason ?? <span className="text-slate-600">—</span>}</TableCell>
+                        <TableCell className="whitespace-nowrap">{formatDateTime(v.created_at)}</TableCell>
+                        <TableCell className="whitespace-nowrap">{formatDateTime(v.reviewed_at)}</TableCell>
                       </TableRow>
-                    </TableHeader>
-                    <TableBody>
-                      {agent.versions.map((v) => (
-                        <TableRow key={v.version}>
-                          <TableCell className="font-mono">{v.version}</TableCell>
-                          <TableCell>
-                            <Badge variant={reviewVariant(v.status)}>{v.status.replaceAll('_', ' ')}</Badge>
-                          </TableCell>
-                          <TableCell className="max-w-sm">{v.review_reason ?? <span className="text-slate-600">—</span>}</TableCell>
-                          <TableCell className="whitespace-nowrap">{formatDateTime(v.created_at)}</TableCell>
-                          <TableCell className="whitespace-nowrap">{formatDateTime(v.reviewed_at)}</TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
-                </li>
-              );
-            })}
+                    ))}
+                  </TableBody>
+                </Table>
+              </li>
+            ))}
           </ul>
         )}
-        <AddAgentId developer={developer} onAdded={() => setVersion((v) => v + 1)} />
       </CardContent>
     </Card>
   );

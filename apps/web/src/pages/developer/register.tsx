@@ -23,7 +23,7 @@ import { Input, Select } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { formatMoney } from '@/lib/money';
 import { cn } from '@/lib/cn';
-import { apiChecks, apiFieldErrors, rememberAgentId, useDeveloper, type Developer, type RegisteredVersion } from './api';
+import { apiChecks, apiFieldErrors, useDeveloper, type Developer, type RegisteredVersion } from './api';
 import { Checks } from './checks';
 
 type Json = Record<string, unknown>;
@@ -432,7 +432,7 @@ function RegisterForm({ developer }: { developer: Developer }) {
     mutationFn: async (body: { manifest: Json; code: string }) =>
       unwrap(api.POST('/agents/register', { body, headers: { 'idempotency-key': idempotencyKey() } })),
     onSuccess: async (result) => {
-      rememberAgentId(developer.developer_id, result.agent_id);
+      await queryClient.invalidateQueries({ queryKey: [session?.userId ?? 'anonymous', 'my-agents'] });
       await queryClient.invalidateQueries({ queryKey: [session?.userId ?? 'anonymous', 'agent', result.agent_id] });
       await queryClient.invalidateQueries({ queryKey: [session?.userId ?? 'anonymous', 'agents'] });
     },
