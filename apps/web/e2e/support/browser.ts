@@ -16,7 +16,8 @@ export function baseUrl(): string {
 }
 
 /** Connects this file to the run's browser; `ctx()` opens a context (fresh sessionStorage) per flow. */
-export function useBrowser(): { ctx: () => Promise<{ context: BrowserContext; page: Page }> } {
+/** `bypassCSP`: only for injecting a test tool (axe) into pages whose CSP refuses inline scripts. */
+export function useBrowser(): { ctx: (options?: { bypassCSP?: boolean }) => Promise<{ context: BrowserContext; page: Page }> } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -27,9 +28,9 @@ export function useBrowser(): { ctx: () => Promise<{ context: BrowserContext; pa
     await browser?.close();
   });
   return {
-    ctx: async () => {
+    ctx: async (options = {}) => {
       if (!browser) throw new Error('browser not connected');
-      const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+      const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', bypassCSP: options.bypassCSP ?? false });
       context.setDefaultTimeout(15_000);
       contexts.push(context);
       const page = await context.newPage();

@@ -1,10 +1,13 @@
 import type { ComponentProps } from 'react';
 import { cn } from '@/lib/cn';
 
-/** Scrolls sideways on a phone instead of squeezing the columns. */
+/**
+ * Scrolls sideways on a phone instead of squeezing the columns. The scroller is a tab stop so a
+ * keyboard can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
 export function Table({ className, ...props }: ComponentProps<'table'>) {
   return (
-    <div className="w-full overflow-x-auto">
+    <div tabIndex={0} className="w-full overflow-x-auto rounded-sm focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:outline-none">
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>
   );
