@@ -64,6 +64,8 @@ describe('the package entry point', () => {
         'isValidCidr',
         'localTimeParts',
         'policyDayBounds',
+        'localMonthBounds',
+        'isTimeZone',
         'withinTimeWindow',
         'evaluatePolicy',
         'policyTimezone',
