@@ -13,7 +13,8 @@ export default function EarningsChart({ data, currency }: { data: DayPoint[]; cu
   return (
     <div className="h-72 w-full" aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        {/* Hidden from assistive tech (the totals and per-agent tables say the same), so not focusable either: no accessibility layer. */}
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey="day" tick={{ fontSize: 12, fill: '#475569' }} tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
           <YAxis tick={{ fontSize: 12, fill: '#475569' }} tickFormatter={(v: number) => formatMoney(v, currency)} width={80} />
