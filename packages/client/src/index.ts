@@ -4,6 +4,7 @@ import { pay, type PayInput, type PayResult } from './pay.ts';
 export { createApi, unwrap, type Api, type ClientOptions } from './client.ts';
 export { pay, type Intent, type Mandate, type Payment, type PayInput, type PayResult, type Receipt } from './pay.ts';
 export * from './errors.ts';
+export { verifyMandate, verifyReceiptChain, type ChainCheck, type Jwks } from './verify.ts';
 export type { paths, components } from './schema.ts';
 
 export interface FrameOSClient {

@@ -10,6 +10,8 @@ import {
   PolicyViolationError,
   unwrap,
   ValidationError,
+  verifyMandate,
+  verifyReceiptChain,
 } from '../src/index.ts';
 
 /** @frameos/client against a live server (a real socket), with the agent's own key. */
@@ -114,5 +116,41 @@ describe('@frameos/client', () => {
 
     const gone = createFrameOSClient({ baseUrl: 'http://127.0.0.1:9', apiKey: org.orgKey, retries: 1, retryDelayMs: 1 });
     await expect(unwrap(gone.api.GET('/payments', {}))).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('@frameos/client offline checks', () => {
+  const t = useTestApp();
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  it('verifies a mandate and a receipt chain with the JWKS alone, and spots a forged amount or signature', async () => {
+    const org = await signupOrg(t);
+    const agent = await setupAgent(t, org);
+    const frameos = createFrameOSClient({ baseUrl, apiKey: agent.agentKey });
+    const first = await frameos.pay({ vendor: 'acme_api', amount: 700, currency: 'INR', policy_id: agent.policyId });
+    await frameos.pay({ vendor: 'acme_api', amount: 800, currency: 'INR', policy_id: agent.policyId });
+    const jwks = await unwrap(frameos.api.GET('/.well-known/jwks.json', {}));
+
+    const claims = await verifyMandate(first.mandate.mandate, jwks);
+    expect(claims).toMatchObject({ mandate_id: first.mandate.mandate_id, agent_account_id: agent.agentId, vendor: 'acme_api', amount: 700, currency: 'INR' });
+    await expect(verifyMandate(first.mandate.mandate, { keys: [] })).rejects.toMatchObject({ code: 'mandate_invalid' });
+    await expect(verifyMandate(first.mandate.mandate, jwks, new Date(Date.now() + 24 * 3600_000))).rejects.toMatchObject({ code: 'mandate_expired' });
+
+    const list = await unwrap(frameos.api.GET('/receipts', { params: { query: { agent_account_id: agent.agentId, limit: 100 } } }));
+    const receipts = list.data as Record<string, unknown>[];
+    const server = await unwrap(frameos.api.GET('/receipts/verify', { params: { query: { agent_account_id: agent.agentId } } }));
+    expect(verifyReceiptChain(receipts, jwks)).toEqual({ valid: true, length: server.length, head_hash: server.head_hash, first_invalid_seq: null });
+
+    const forged = receipts.map((r) => (r.seq === 2 ? { ...r, amount: 1 } : r));
+    expect(verifyReceiptChain(forged, jwks)).toMatchObject({ valid: false, first_invalid_seq: 2 });
+    // Rehashed after the forgery: the links and hash hold, the signature does not.
+    const { receiptHash } = await import('@frameos/domain');
+    const rehashed = receipts.map((r) => (r.seq === receipts.length ? { ...r, amount: 1, hash: receiptHash({ ...r, amount: 1 }) } : r));
+    expect(verifyReceiptChain(rehashed, jwks)).toMatchObject({ valid: false, first_invalid_seq: receipts.length });
+    expect(verifyReceiptChain(receipts, { keys: [] })).toMatchObject({ valid: false, first_invalid_seq: 1 });
   });
 });
