@@ -55,8 +55,12 @@ export class RateLimitedError extends FrameOSError {
 /** The payment needs a person: the mandate waits in `pending_approval`; nothing is charged until it is approved. */
 export class ApprovalRequiredError extends FrameOSError {
   override name = 'ApprovalRequiredError';
-  constructor(readonly mandateId: string, readonly intentId: string) {
-    super(202, 'approval_required', `Mandate ${mandateId} waits for a person to approve it; nothing has been charged.`, { mandate_id: mandateId, intent_id: intentId });
+  readonly intentId?: string;
+  readonly executionId?: string;
+  constructor(readonly mandateId: string, context: { intentId?: string; executionId?: string } = {}) {
+    super(202, 'approval_required', `Mandate ${mandateId} waits for a person to approve it; nothing has been charged.`, { mandate_id: mandateId, intent_id: context.intentId, execution_id: context.executionId });
+    this.intentId = context.intentId;
+    this.executionId = context.executionId;
   }
 }
 

@@ -45,7 +45,7 @@ export async function pay(api: Api, input: PayInput): Promise<PayResult> {
     headers: key('intent'),
   }));
   const mandate = await unwrap(api.POST('/mandates', { body: { intent_id: intent.intent_id, policy_id: input.policy_id }, headers: key('mandate') }));
-  if (mandate.status === 'pending_approval') throw new ApprovalRequiredError(mandate.mandate_id, intent.intent_id);
+  if (mandate.status === 'pending_approval') throw new ApprovalRequiredError(mandate.mandate_id, { intentId: intent.intent_id });
   const payment = await unwrap(api.POST('/execute', { body: { mandate_id: mandate.mandate_id }, headers: key('execute') }));
   const receipt = await unwrap(api.GET('/receipts/{id}', { params: { path: { id: payment.receipt_id } } }));
   return { intent, mandate, payment, receipt };
