@@ -1,0 +1,1 @@
+export { createFrameOSMcpServer } from './server.ts';
