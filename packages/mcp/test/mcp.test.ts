@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { useTestApp } from '../../../apps/server/test/support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, type PayerFixture } from '../../../apps/server/test/support/marketplace-kit.ts';
 import type { Sandbox } from '../../../apps/server/src/modules/runtime/sandbox.ts';
@@ -97,5 +98,62 @@ describe('@frameos/mcp over stdio', () => {
     } finally {
       await carefulClient.close();
     }
+  });
+});
+
+describe('MCP over streamable HTTP at /mcp on the server', () => {
+  const t = useTestApp({ env: marketplaceEnv });
+  const HELLO = 'agt_hello_mcp_http';
+  let baseUrl: string;
+  let sandbox: Sandbox;
+  let worker: ExecutionWorker;
+  let buyer: PayerFixture;
+
+  const connect = async (token?: string) => {
+    const c = new Client({ name: 'frameos-http-test', version: '1.0.0' });
+    await c.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} } }));
+    return c;
+  };
+
+  beforeAll(async () => {
+    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    sandbox = newSandbox();
+    worker = testWorker(t, sandbox);
+    worker.start();
+    const dev = await developer(t);
+    await publishAgent(t, dev, await platformAdminToken(t), agentSource('hello-world'), { id: HELLO });
+    buyer = await payer(t, [HELLO]);
+  });
+
+  afterAll(async () => {
+    await worker.stop();
+    await sandbox.close();
+  });
+
+  it('serves the tools to an agent key: a run is paid from its wallet, the wallet reads the new balance', async () => {
+    const client = await connect(buyer.agentKey);
+    try {
+      expect((await client.listTools()).tools).toHaveLength(10);
+      const run = (await client.callTool({ name: 'run_agent', arguments: { agent_id: HELLO, deployment_id: await deploy(t, buyer, HELLO), inputs: { name: 'HTTP' } } })) as ToolResult;
+      expect(run.structuredContent).toMatchObject({ status: 'succeeded', outputs: { greeting: 'Hello, HTTP' } });
+      const wallet = (await client.callTool({ name: 'get_wallet', arguments: { agent_account_id: buyer.agentAccountId } })) as ToolResult;
+      expect(wallet.structuredContent).toMatchObject({ wallet: { balances: [expect.objectContaining({ currency: 'USD', balance: 10_000 - 100 })] } });
+      // Another org's account is not this key's to read.
+      const other = await payer(t, [HELLO]);
+      const denied = (await client.callTool({ name: 'get_wallet', arguments: { agent_account_id: other.agentAccountId } })) as ToolResult;
+      expect(denied.isError).toBe(true);
+      expect(denied.content[0]?.text).toMatch(/^not_found:/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses a missing or wrong key (401) and an org key (403), in the API’s error shape', async () => {
+    await expect(connect()).rejects.toThrow(/"code":"unauthorized"/);
+    await expect(connect('fos_agent_not_a_real_key')).rejects.toThrow(/"code":"unauthorized"/);
+    await expect(connect(buyer.org.orgKey)).rejects.toThrow(/"code":"forbidden"/);
+    const res = await t.request('POST', '/mcp', { token: buyer.org.orgKey, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
   });
 });

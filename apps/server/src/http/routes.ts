@@ -22,6 +22,7 @@ import { deploymentRoutes } from '../modules/executions/deployments.routes.ts';
 import { executionRoutes } from '../modules/executions/executions.routes.ts';
 import { earningsRoutes } from '../modules/ledger/earnings.routes.ts';
 import { spendRoutes } from '../modules/spend/spend.routes.ts';
+import { mcpRoutes } from '../modules/mcp/mcp.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -46,4 +47,5 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await executionRoutes(app);
   await earningsRoutes(app);
   await spendRoutes(app);
+  await mcpRoutes(app);
 }

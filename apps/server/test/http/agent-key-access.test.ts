@@ -14,7 +14,7 @@ import { DEMO_EMAIL } from '../../src/seed/demo-seed.ts';
  */
 /** platform: refused to every organization's keys, read by a platform admin (PLATFORM_ADMIN_EMAILS). */
 /** session: a signed-in person's own data — refused to every key, read by a session. */
-type Expect = 'public' | 'own' | 'forbidden' | 'platform' | 'session';
+type Expect = 'public' | 'own' | 'forbidden' | 'platform' | 'session' | 'post_only';
 
 interface Ids {
   agentId: string;
@@ -73,6 +73,8 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/developers/me/agents': { expect: 'forbidden', url: () => '/developers/me/agents' },
   '/developers/me/earnings': { expect: 'forbidden', url: () => '/developers/me/earnings' },
   '/auth/organizations': { expect: 'session', url: () => '/auth/organizations' },
+  // The MCP endpoint is POST only (stateless streamable HTTP); its GET answers 405 to everyone.
+  '/mcp': { expect: 'post_only', url: () => '/mcp' },
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
@@ -120,7 +122,9 @@ describe('agent keys: the route-by-route access matrix', () => {
 
   it.each(Object.entries(READS))('%s', async (_path, route) => {
     const res = await t.request('GET', route.url(ids), { token: agent.agentKey });
-    if (route.expect === 'session') {
+    if (route.expect === 'post_only') {
+      expectError(res, 405, 'method_not_allowed');
+    } else if (route.expect === 'session') {
       expectError(res, 403, 'forbidden');
       expectError(await t.request('GET', route.url(ids), { token: org.orgKey }), 403, 'forbidden');
       expect((await t.request('GET', route.url(ids), { token: platformAdmin })).status).toBe(200);
