@@ -67,15 +67,20 @@ export function createFrameOSMcpServer(frameos: FrameOSClient): McpServer {
   }, async ({ agent_id, deployment_id, inputs }, extra) => guarded(async () => {
     const token = extra._meta?.progressToken;
     let step = 0;
+    // Notifications go out in order and all before the result: a client stops listening for a
+    // request's progress once its answer has arrived.
+    let sent: Promise<void> = Promise.resolve();
     const run = await frameos.runAgent(agent_id, { deployment_id, inputs }, {
       pollMs: 250,
       onProgress: ({ execution, newLogs }) => {
         if (token === undefined) return;
         step += 1;
         const message = [execution.status, ...newLogs.map((l) => l.message)].join(' · ');
-        void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } });
+        const params = { progressToken: token, progress: step, message };
+        sent = sent.then(() => extra.sendNotification({ method: 'notifications/progress', params }));
       },
     });
+    await sent;
     return ok(`Run ${run.execution_id}: ${run.status}.`, run);
   }));
 
