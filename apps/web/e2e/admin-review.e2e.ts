@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiCall, logInThroughPage, settle, signupViaApi, useBrowser } from './support/browser.ts';
+import { apiCall, logInThroughPage, settle, shoot, signupViaApi, useBrowser } from './support/browser.ts';
 import { DEMO } from './support/server.ts';
 
 const CODE = "export default async function handler(i){ return { greeting: 'Hi ' + i.name }; }\n";
@@ -38,10 +38,15 @@ describe('admin review in the browser', () => {
     const profile = await apiCall<{ developer_id: string }>('POST', '/developers', dev.apiKey, { name: 'Review Dev', email: 'review-dev@example.com' });
     const refused = { id: `agt_refused_${suffix}`, name: `Refused ${suffix}` };
     const listed = { id: `agt_listed_${suffix}`, name: `Listed ${suffix}` };
-    await apiCall('POST', '/agents/register', dev.apiKey, { manifest: manifest(profile.developer_id, refused.id, refused.name), code: CODE });
-    await apiCall('POST', '/agents/register', dev.apiKey, { manifest: manifest(profile.developer_id, listed.id, listed.name), code: CODE });
+    const kept = { id: `agt_kept_${suffix}`, name: `Kept ${suffix}` };
+    for (const agent of [refused, listed, kept]) {
+      await apiCall('POST', '/agents/register', dev.apiKey, { manifest: manifest(profile.developer_id, agent.id, agent.name), code: CODE });
+    }
     const admin = await apiCall<{ token: string }>('POST', '/auth/login', null, DEMO);
+    // `kept` is approved right after `listed`, so the agent this test suspends is not the newest in the
+    // marketplace (other files open the first agent of the default "latest" list while this one runs).
     await apiCall('POST', `/admin/agents/${listed.id}/approve`, admin.token, {});
+    await apiCall('POST', `/admin/agents/${kept.id}/approve`, admin.token, {});
     expect(await catalogueHas(dev.apiKey, listed.name)).toBe(true);
 
     // Reject: the reason is required, then the version leaves the queue.
@@ -55,6 +60,8 @@ describe('admin review in the browser', () => {
     await reject.getByRole('button', { name: 'Reject', exact: true }).click();
     await reject.waitFor({ state: 'hidden' });
     await card(page, refused.name).waitFor({ state: 'detached' });
+    const decided = await apiCall<{ versions: { version: string; status: string; review_reason: string | null }[] }>('GET', `/agents/${refused.id}`, dev.apiKey);
+    expect(decided.versions).toEqual([expect.objectContaining({ version: '1.0.0', status: 'rejected', review_reason: 'The description promises more than the code does.' })]);
 
     // The developer reads the reason on their page.
     const devPage = (await b.ctx()).page;
@@ -62,6 +69,7 @@ describe('admin review in the browser', () => {
     const mine = devPage.getByRole('listitem').filter({ hasText: refused.id });
     await mine.getByText('The description promises more than the code does.').waitFor();
     await mine.getByText('rejected').first().waitFor();
+    await shoot(devPage, 'developer-rejected');
 
     // Suspend the listed agent: out of the catalogue and the marketplace page.
     await page.goto('/app/admin?status=approved');
@@ -72,6 +80,7 @@ describe('admin review in the browser', () => {
     await suspend.getByRole('button', { name: 'Suspend', exact: true }).click();
     await suspend.waitFor({ state: 'hidden' });
     expect(await catalogueHas(dev.apiKey, listed.name)).toBe(false);
+    expect(await catalogueHas(dev.apiKey, kept.name)).toBe(true);
     await devPage.goto(`/app/marketplace?q=${encodeURIComponent(listed.name)}`);
     await devPage.getByText('No agents match').waitFor();
     expect(await devPage.getByRole('link', { name: listed.name, exact: true }).count()).toBe(0);
@@ -81,6 +90,7 @@ describe('admin review in the browser', () => {
     await settle(page);
     const suspendedCard = card(page, listed.name);
     await suspendedCard.getByText('Suspended: A customer reported wrong greetings.').waitFor();
+    await shoot(page, 'admin-suspended');
     await suspendedCard.getByRole('button', { name: 'Unsuspend' }).click();
     const unsuspend = page.getByRole('dialog', { name: `Unsuspend ${listed.name}?` });
     await unsuspend.getByRole('button', { name: 'Unsuspend', exact: true }).click();

@@ -148,13 +148,27 @@ describe('dashboard actions', () => {
     await alert.getByText('refund_exceeds_payment').waitFor();
     // The dialog stays open and learns what is really left; the page shows both refunds.
     await dialog.getByText('$4.90 of $19.90 can be refunded').waitFor();
+    await shoot(page, 'payment-refund-refused');
     // Behind the open (modal) dialog the page is hidden from assistive tech: close it to read the page.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => fact(page, 'Refunded').textContent()).toBe('$15.00');
     await page.getByRole('row').filter({ hasText: 'Refunded by support' }).waitFor();
-    await shoot(page, 'payment-refund-refused');
+    expect(await page.getByRole('row').filter({ hasText: 'Too much' }).count()).toBe(0);
     expect((await apiCall<Payment>('GET', `/payments/${payment.payment_id}`, shop.apiKey)).refunded_amount).toBe(1_500);
+
+    // An empty amount refunds all that is left; a fully refunded payment offers no Refund any more.
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await dialog.getByText('$4.90 of $19.90 can be refunded').waitFor();
+    // (The dialog keeps what was typed before Cancel: empty the amount.)
+    await dialog.getByLabel('Amount (empty: all that is left)').fill('');
+    await dialog.getByLabel('Reason').fill('Order cancelled');
+    await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => fact(page, 'Refunded').textContent()).toBe('$19.90');
+    expect(await page.getByRole('row').filter({ hasText: 'Order cancelled' }).textContent()).toContain('$4.90');
+    await expect.poll(() => page.getByRole('button', { name: 'Refund', exact: true }).count()).toBe(0);
+    expect((await apiCall<Payment>('GET', `/payments/${payment.payment_id}`, shop.apiKey)).refunded_amount).toBe(1_990);
     expect(errors).toEqual([]);
   });
 
