@@ -11,6 +11,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // dist/.vite/manifest.json: which chunks each page needs, so the server can modulepreload the first
+    // page's chunks from index.html (apps/server/src/http/web-app.ts).
+    manifest: true,
   },
   server: {
     port: Number(process.env.WEB_DEV_PORT ?? 5173),

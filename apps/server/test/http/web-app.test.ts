@@ -1,11 +1,24 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { signupOrg } from '../support/fixtures.ts';
+import { FIRST_LOAD_PAGES } from '../../src/http/web-app.ts';
 
-const INDEX_HTML = '<!doctype html><html><head><script type="module" src="/app/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX_HTML =
+  '<!doctype html><html><head><script type="module" src="/app/assets/index-abc123.js"></script><link rel="modulepreload" href="/app/assets/jsx-runtime-j1.js"></head><body><div id="root"></div></body></html>';
+/** The part of Vite's manifest the server reads: each page module's chunk and the chunks it imports. */
+const MANIFEST = {
+  'index.html': { file: 'assets/index-abc123.js', isEntry: true, imports: ['_jsx-runtime-j1.js'] },
+  '_jsx-runtime-j1.js': { file: 'assets/jsx-runtime-j1.js' },
+  '_card-c1.js': { file: 'assets/card-c1.js', imports: ['_jsx-runtime-j1.js'] },
+  '_agents-a1.js': { file: 'assets/agents-a1.js', imports: ['index.html', '_card-c1.js'] },
+  'src/pages/home.tsx': { file: 'assets/home-h1.js', isDynamicEntry: true, imports: ['index.html', '_agents-a1.js', '_card-c1.js', '_jsx-runtime-j1.js'] },
+  'src/pages/dashboard/shell.tsx': { file: 'assets/shell-s1.js', isDynamicEntry: true, imports: ['index.html'] },
+  'src/pages/dashboard.tsx': { file: 'assets/dashboard-d1.js', isDynamicEntry: true, imports: ['_card-c1.js'] },
+};
+const preloads = (html: string) => [...html.matchAll(/<link rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
 
 describe('the web app at /app', () => {
   let dist: string;
@@ -17,6 +30,8 @@ describe('the web app at /app', () => {
     await writeFile(join(dist, 'index.html'), INDEX_HTML);
     await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log("app")');
     await writeFile(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    await mkdir(join(dist, '.vite'));
+    await writeFile(join(dist, '.vite', 'manifest.json'), JSON.stringify(MANIFEST));
     t = await startTestApp({ env: { WEB_DIST_DIR: dist } });
   });
   afterAll(async () => {
@@ -30,12 +45,46 @@ describe('the web app at /app', () => {
     expect(res.headers.location).toBe('/app/');
   });
 
-  it.each(['/app', '/app/', '/app/marketplace', '/app/agents/x', '/app/marketplace/agt_hello_world?tab=versions'])('serves index.html at %s, never cached', async (url) => {
+  it.each(['/app/agents/x', '/app/dashboard/payments', '/app/marketplace', '/app/marketplace/agt_hello_world?tab=versions'])('serves index.html at %s, never cached', async (url) => {
+    // (agent-list and agent-detail are first-load pages, but this manifest has no chunk for them)
     const res = await t.request('GET', url);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toBe(INDEX_HTML);
     expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it.each(['/app', '/app/', '/app/?q=x'])("modulepreloads the home page's chunks from index.html at %s", async (url) => {
+    const res = await t.request('GET', url);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    // The page chunk and what it imports, once each; not the entry nor what index.html already loads.
+    expect(preloads(res.text)).toEqual(['/app/assets/jsx-runtime-j1.js', '/app/assets/home-h1.js', '/app/assets/agents-a1.js', '/app/assets/card-c1.js']);
+    expect(res.text.replace(/\s*<link rel="modulepreload" crossorigin fetchpriority="low"[^>]*>/g, '').replace(/\s*<\/head>/, '</head>')).toBe(INDEX_HTML);
+  });
+
+  it("modulepreloads both the dashboard's shell and overview at /app/dashboard, and answers a revalidation with 304", async () => {
+    const res = await t.request('GET', '/app/dashboard/');
+    expect(preloads(res.text)).toEqual(['/app/assets/jsx-runtime-j1.js', '/app/assets/shell-s1.js', '/app/assets/dashboard-d1.js', '/app/assets/card-c1.js']);
+    const etag = String(res.headers.etag);
+    expect(etag).toMatch(/^".+"$/);
+    const again = await t.request('GET', '/app/dashboard', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+  });
+
+  it('does not serve the build manifest', async () => {
+    const res = await t.request('GET', '/app/.vite/manifest.json');
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).not.toContain('isDynamicEntry');
+  });
+
+  it("names first-load page modules that src/routes.tsx lazy-loads (Vite's manifest keys)", async () => {
+    const routes = await readFile(new URL('../../../web/src/routes.tsx', import.meta.url), 'utf8');
+    for (const { modules } of FIRST_LOAD_PAGES) {
+      for (const module of modules) expect(routes).toContain(`import('@/${module.replace(/^src\//, '').replace(/\.tsx$/, '')}')`);
+    }
   });
 
   it('serves a hashed asset with a long, immutable cache lifetime', async () => {
