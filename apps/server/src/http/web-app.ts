@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -48,9 +49,31 @@ export const FIRST_LOAD_PAGES: readonly { path: RegExp; modules: readonly string
 ];
 
 type Manifest = Record<string, { file: string; imports?: string[]; isEntry?: boolean }>;
-interface IndexPage {
-  html: string;
-  etag: string;
+type Encoding = 'br' | 'gzip' | 'identity';
+/** One page's index.html in each encoding, compressed once per build as the build's own files are. */
+type IndexPage = Record<Encoding, { body: Buffer; etag: string }>;
+
+function indexPage(html: string): IndexPage {
+  const identity = Buffer.from(html);
+  const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+  return {
+    identity: { body: identity, etag: `"${hash}"` },
+    br: { body: brotliCompressSync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }), etag: `"${hash}-br"` },
+    gzip: { body: gzipSync(identity, { level: 9 }), etag: `"${hash}-gz"` },
+  };
+}
+
+/** Brotli, else gzip, when the request's Accept-Encoding allows it (q=0 refuses). */
+export function acceptedEncoding(header: string | undefined): Encoding {
+  const quality = new Map<string, number>();
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.split(';').map((piece) => piece.trim());
+    const q = params.find((param) => param.startsWith('q='));
+    quality.set(name.toLowerCase(), q ? Number(q.slice(2)) : 1);
+  }
+  if ((quality.get('br') ?? 0) > 0) return 'br';
+  if ((quality.get('gzip') ?? 0) > 0) return 'gzip';
+  return 'identity';
 }
 
 /**
@@ -79,8 +102,7 @@ function firstLoadPages(root: string): (path: string) => Promise<IndexPage | und
       if (files.length === 0 || !index.includes('</head>')) return undefined;
       // Low priority: the entry script and the stylesheet come first; these only need to be there when the router asks.
       const links = files.map((file) => `<link rel="modulepreload" crossorigin fetchpriority="low" href="${WEB_APP_PREFIX}/${file}">`).join('\n    ');
-      const html = index.replace('</head>', `  ${links}\n  </head>`);
-      return { html, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` };
+      return indexPage(index.replace('</head>', `  ${links}\n  </head>`));
     });
   };
   return async (path) => {
@@ -146,9 +168,12 @@ export async function registerWebApp(app: FastifyInstance, appCtx: AppContext): 
       reply.header('cache-control', 'no-cache');
       const page = await firstLoadPage(path);
       if (!page) return reply.sendFile('index.html');
-      reply.header('etag', page.etag);
-      if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-      return reply.type('text/html; charset=utf-8').send(page.html);
+      const encoding = acceptedEncoding(request.headers['accept-encoding']);
+      const { body, etag } = page[encoding];
+      reply.header('vary', 'accept-encoding').header('etag', etag);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      if (encoding !== 'identity') reply.header('content-encoding', encoding);
+      return reply.type('text/html; charset=utf-8').send(body);
     };
     scope.get(WEB_APP_PREFIX, routeOptions, async (request, reply) => answer('', request, reply));
     scope.get(`${WEB_APP_PREFIX}/*`, routeOptions, async (request, reply) => answer((request.params as { '*': string })['*'], request, reply));

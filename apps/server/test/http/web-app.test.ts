@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { signupOrg } from '../support/fixtures.ts';
-import { FIRST_LOAD_PAGES } from '../../src/http/web-app.ts';
+import { acceptedEncoding, FIRST_LOAD_PAGES } from '../../src/http/web-app.ts';
 
 const INDEX_HTML =
   '<!doctype html><html><head><script type="module" src="/app/assets/index-abc123.js"></script><link rel="modulepreload" href="/app/assets/jsx-runtime-j1.js"></head><body><div id="root"></div></body></html>';
@@ -72,6 +73,22 @@ describe('the web app at /app', () => {
     const again = await t.request('GET', '/app/dashboard', { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
+  });
+
+  it('sends that index.html compressed when the browser accepts it, each encoding with its own ETag', async () => {
+    const plain = await t.request('GET', '/app/');
+    const raw = async (acceptEncoding: string) => t.app.inject({ method: 'GET', url: '/app/', headers: { 'accept-encoding': acceptEncoding } });
+    const br = await raw('gzip, deflate, br, zstd');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.text);
+    const gz = await raw('br;q=0, gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.text);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(new Set([plain.headers.etag, br.headers.etag, gz.headers.etag]).size).toBe(3);
+    expect(acceptedEncoding('identity')).toBe('identity');
+    expect(acceptedEncoding('GZIP;q=0.5')).toBe('gzip');
   });
 
   it('does not serve the build manifest', async () => {
