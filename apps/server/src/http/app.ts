@@ -8,6 +8,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerAuthentication } from './plugins/authenticate.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerSecurity } from './plugins/security.ts';
+import { registerCompression } from './plugins/compression.ts';
 import { registerInputChecks } from './plugins/input-checks.ts';
 import { clientErrorHandler, frameworkErrors, newRequestId } from './plugins/framework-errors.ts';
 import { DomainError } from '@frameos/domain';
@@ -56,6 +57,8 @@ export async function buildApp(appCtx: AppContext): Promise<App> {
 
   registerErrorHandling(app);
   await registerSecurity(app, appCtx);
+  // Before any route is added: the plugin hooks each route as it is declared.
+  await registerCompression(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
