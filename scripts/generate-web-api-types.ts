@@ -1,6 +1,6 @@
 /**
  * `npm run web:api-types`: builds the Fastify app in process on an in-memory database (no server,
- * no port) and writes apps/web/src/api/schema.d.ts and packages/client/src/schema.ts from its OpenAPI document.
+ * no port) and writes packages/client/src/schema.ts (the client's and the web app's types) from its OpenAPI document.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { createAppContext } from '../apps/server/src/bootstrap.ts';
 import { buildApp } from '../apps/server/src/http/app.ts';
-import { API_TYPES_PATHS, renderWebApiTypes } from './web-api-types.ts';
+import { API_TYPES_PATH, renderWebApiTypes } from './web-api-types.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'frameos-api-types-'));
 try {
@@ -20,10 +20,8 @@ try {
   const types = await renderWebApiTypes(app.swagger());
   await app.close();
   await appCtx.database.close();
-  for (const path of API_TYPES_PATHS) {
-    await writeFile(path, types);
-    console.log(`wrote ${fileURLToPath(path)} (${types.length} characters)`);
-  }
+  await writeFile(API_TYPES_PATH, types);
+  console.log(`wrote ${fileURLToPath(API_TYPES_PATH)} (${types.length} characters)`);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }

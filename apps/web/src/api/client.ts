@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from '@frameos/client/schema';
 import { endSession, getSession } from '@/auth/session';
 
 /** An API error as the server sends it: `{"error": {"code", "message", …}}` (docs/errors.md). */

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { components, paths } from './schema';
+import type { components, paths } from '@frameos/client/schema';
 import { api, ApiError, unwrap } from './client';
 import { useSession } from '@/auth/session';
 

@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { paths } from './schema';
+import type { paths } from '@frameos/client/schema';
 import { api, idempotencyKey, unwrap } from './client';
 import { useSession } from '@/auth/session';
 

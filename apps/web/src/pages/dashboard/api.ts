@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { paths } from '@/api/schema';
+import type { paths } from '@frameos/client/schema';
 import { api, idempotencyKey, unwrap } from '@/api/client';
 import { useSession } from '@/auth/session';
 

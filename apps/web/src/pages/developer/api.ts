@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, unwrap } from '@/api/client';
-import type { paths } from '@/api/schema';
+import type { paths } from '@frameos/client/schema';
 import { useSession } from '@/auth/session';
 
 export type Developer = paths['/developers/me']['get']['responses'][200]['content']['application/json'];
