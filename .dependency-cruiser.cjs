@@ -32,6 +32,13 @@ module.exports = {
       to: { path: ['^apps/', '^packages/domain/'] },
     },
     {
+      name: 'packages-know-no-server',
+      comment: 'The published packages (sandbox, agent SDK, client, MCP, CLI) never import the server: npm pack of one must not carry server code.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^apps/' },
+    },
+    {
       name: 'no-other-modules-repo',
       comment: 'A module reaches another module through its services, never through its repo (its SQL and tables).',
       severity: 'error',

@@ -14,11 +14,11 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus } from 'node:os';
 import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { createQuickJSProcessPool } from '../apps/server/src/modules/runtime/sandbox-pool.ts';
-import type { SandboxRunRequest } from '../apps/server/src/modules/runtime/sandbox.ts';
+import { createQuickJSProcessPool } from '../packages/sandbox/src/sandbox-pool.ts';
+import type { SandboxRunRequest } from '../packages/sandbox/src/sandbox.ts';
 
 const HELLO = readFileSync(new URL('../agents/hello-world/index.js', import.meta.url), 'utf8');
-const PRELUDE = readFileSync(new URL('../apps/server/src/modules/runtime/sandbox-prelude.js', import.meta.url), 'utf8');
+const PRELUDE = readFileSync(new URL('../packages/sandbox/src/sandbox-prelude.js', import.meta.url), 'utf8');
 const PHASE_RUNS = Number(process.env.BENCH_PHASE_RUNS ?? 500);
 const SEQUENTIAL_RUNS = Number(process.env.BENCH_SEQUENTIAL_RUNS ?? 1000);
 const LEAK_RUNS = Number(process.env.BENCH_LEAK_RUNS ?? 10_000);

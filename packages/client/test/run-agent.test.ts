@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../apps/server/test/support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance } from '../../../apps/server/test/support/marketplace-kit.ts';
-import type { Sandbox } from '../../../apps/server/src/modules/runtime/sandbox.ts';
+import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../../apps/server/src/modules/executions/execution-runner.ts';
 import { ApprovalRequiredError, createFrameOSClient, InsufficientFundsError, type Execution, type ExecutionLog } from '../src/index.ts';
 

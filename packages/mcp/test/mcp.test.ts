@@ -5,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { useTestApp } from '../../../apps/server/test/support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, type PayerFixture } from '../../../apps/server/test/support/marketplace-kit.ts';
-import type { Sandbox } from '../../../apps/server/src/modules/runtime/sandbox.ts';
+import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../../apps/server/src/modules/executions/execution-runner.ts';
 
 const STDIO = fileURLToPath(new URL('../src/stdio.ts', import.meta.url));

@@ -5,7 +5,7 @@ import { reconcilePendingPayments } from '../modules/payments/reconciliation.ser
 import { startDeliveryLoop } from '../modules/webhooks/webhook-deliveries.worker.ts';
 import { ExecutionWorker } from '../modules/executions/execution-runner.ts';
 import { defaultCapabilities } from '../modules/executions/capabilities/index.ts';
-import { createSandbox } from '../modules/runtime/sandbox.registry.ts';
+import { createSandbox } from '@frameos/sandbox';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 

@@ -7,7 +7,7 @@ import {
   agentSource, deploy, developer, expectExecutionHoldResolved, marketplaceBalance, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance,
   type DeveloperFixture, type PayerFixture,
 } from '../support/marketplace-kit.ts';
-import type { Sandbox } from '../../src/modules/runtime/sandbox.ts';
+import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 import { claimRuns } from '../../src/modules/executions/execution-queue.service.ts';
 import { renewLeases } from '../../src/modules/executions/executions.repo.ts';

@@ -6,7 +6,7 @@ import {
   type PayerFixture,
 } from '../support/marketplace-kit.ts';
 import { defaultCapabilities } from '../../src/modules/executions/capabilities/index.ts';
-import type { Sandbox } from '../../src/modules/runtime/sandbox.ts';
+import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 
 /**

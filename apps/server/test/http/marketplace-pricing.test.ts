@@ -7,7 +7,7 @@ import {
   agentSource, deploy, developer, expectExecutionHoldResolved, marketplaceBalance, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance,
   type AgentSource, type DeveloperFixture,
 } from '../support/marketplace-kit.ts';
-import type { Sandbox } from '../../src/modules/runtime/sandbox.ts';
+import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 
 const t = useTestApp({ env: marketplaceEnv });

@@ -5,7 +5,7 @@ import { retryingTransaction } from '../../lib/transaction.ts';
 import { captureExecutionPayment } from '../payments/marketplace-payments.service.ts';
 import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { loadAgentCode, loadRunnableVersion } from '../registry/registry.service.ts';
-import type { Sandbox, SandboxLogLine, SandboxOutcome } from '../runtime/sandbox.ts';
+import type { Sandbox, SandboxLogLine, SandboxOutcome } from '@frameos/sandbox';
 import { findDeploymentById } from './deployments.repo.ts';
 import { deploymentSecrets } from './deployments.service.ts';
 import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, requeueRuns, updateExecution, type ExecutionRow } from './executions.repo.ts';

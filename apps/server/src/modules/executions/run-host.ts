@@ -1,6 +1,6 @@
 import { DomainError, usageCost } from '@frameos/domain';
 import type { AppContext } from '../../context.ts';
-import type { HostApi, HostCall } from '../runtime/sandbox.ts';
+import type { HostApi, HostCall } from '@frameos/sandbox';
 import { chargedUnits, insertCharge } from './executions.repo.ts';
 
 /** What the host side of a run knows about it. */

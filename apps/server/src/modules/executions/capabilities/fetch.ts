@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
 import { ipLiteralOf, isNonPublicError, isNonPublicLiteral, publicOnlyLookup } from '../../../lib/public-network.ts';
-import type { HostFetchResponse } from '../../runtime/sandbox.ts';
+import type { HostFetchResponse } from '@frameos/sandbox';
 import { CapabilityError, type CapabilityHandler, type RunFacts } from '../run-host.ts';
 import { MiB, parseArgs, requireCapability } from './support.ts';
 

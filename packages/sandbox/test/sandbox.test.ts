@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HostCall, SandboxLogLine, SandboxOutcome, SandboxRunRequest } from '../../src/modules/runtime/sandbox.ts';
-import { createQuickJSProcessPool, type QuickJSPool } from '../../src/modules/runtime/sandbox-pool.ts';
+import type { HostCall, SandboxLogLine, SandboxOutcome, SandboxRunRequest } from '../src/sandbox.ts';
+import { createQuickJSProcessPool, type QuickJSPool } from '../src/sandbox-pool.ts';
 
-const AGENTS = new URL('../../../../agents/', import.meta.url);
+const AGENTS = new URL('../../../agents/', import.meta.url);
 
 function agentCode(name: string): string {
   return readFileSync(new URL(`${name}/index.js`, AGENTS), 'utf8');
