@@ -5,7 +5,7 @@
  */
 
 /** Manifest capability names, plus `charge` for pay-per-use agents. */
-export const SANDBOX_CAPABILITIES = ['http_request', 'email', 'file_storage', 'database_read', 'database_write', 'webhook', 'charge'] as const;
+export const SANDBOX_CAPABILITIES = ['http_request', 'email', 'file_storage', 'database_read', 'database_write', 'webhook', 'browser_automation', 'charge'] as const;
 export type SandboxCapability = (typeof SANDBOX_CAPABILITIES)[number];
 
 export type HostApi =
@@ -20,6 +20,7 @@ export type HostApi =
   | 'db.delete'
   | 'db.list'
   | 'emit'
+  | 'browser.read'
   | 'charge';
 
 /** The host APIs each capability adds to `ctx`; nothing else ever reaches `host`. */
@@ -30,6 +31,7 @@ export const CAPABILITY_APIS: Readonly<Record<SandboxCapability, readonly HostAp
   database_read: ['db.get', 'db.list'],
   database_write: ['db.get', 'db.list', 'db.put', 'db.delete'],
   webhook: ['emit'],
+  browser_automation: ['browser.read'],
   charge: ['charge'],
 };
 
@@ -124,3 +126,28 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 /** Per-run caps on what the agent may ask of the host. */
 export const CAPABILITY_CALLS_PER_RUN = 1000;
 export const CAPABILITY_BYTES_PER_RUN = 16 * 1024 * 1024;
+
+/** What one execution may write: outputs as JSON and log messages (UTF-8 bytes). */
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
+export const MAX_LOG_BYTES = 1024 * 1024;
+
+/** The platform's caps on what a manifest may ask for (`RUNTIME_MAX_TIMEOUT_MS`, `RUNTIME_MAX_MEMORY_MB`). */
+export interface RuntimeCaps {
+  maxTimeoutMs: number;
+  maxMemoryMb: number;
+}
+
+export const DEFAULT_RUNTIME_CAPS: RuntimeCaps = { maxTimeoutMs: 300_000, maxMemoryMb: 256 };
+
+/**
+ * The limits of one run of an agent: the manifest's `runtime` capped by the platform. The worker and
+ * the agent SDK's local runs both call this, so a run meets the same limits in both.
+ */
+export function runLimitsFor(runtime: { timeout_ms: number; memory_mb: number }, caps: RuntimeCaps = DEFAULT_RUNTIME_CAPS, logBytesUsed = 0): SandboxLimits {
+  return {
+    timeoutMs: Math.min(runtime.timeout_ms, caps.maxTimeoutMs),
+    memoryMb: Math.max(16, Math.min(runtime.memory_mb, caps.maxMemoryMb)),
+    maxOutputBytes: MAX_OUTPUT_BYTES,
+    maxLogBytes: Math.max(0, MAX_LOG_BYTES - logBytesUsed),
+  };
+}

@@ -38,11 +38,18 @@ const FieldNameSchema = z
 const FieldTypeSchema = z.enum(AGENT_FIELD_TYPES);
 const DescriptionSchema = z.string().max(500);
 
+/** A field's full JSON Schema (enums, formats, items…), as the agent SDK generates it from Zod; at most 16 KiB. */
+export const MAX_FIELD_SCHEMA_BYTES = 16 * 1024;
+const FieldJsonSchema = z
+  .record(z.string(), z.unknown())
+  .refine((schema) => new TextEncoder().encode(JSON.stringify(schema)).length <= MAX_FIELD_SCHEMA_BYTES, `must be at most ${MAX_FIELD_SCHEMA_BYTES} bytes as JSON`);
+
 const InputFieldSchema = z.strictObject({
   name: FieldNameSchema,
   type: FieldTypeSchema,
   required: z.boolean(),
   description: DescriptionSchema.optional(),
+  schema: FieldJsonSchema.optional(),
 });
 
 const OutputFieldSchema = z.strictObject({
@@ -51,6 +58,13 @@ const OutputFieldSchema = z.strictObject({
   /** An output the handler may leave out; outputs are required unless this is false. */
   required: z.boolean().optional(),
   description: DescriptionSchema.optional(),
+  schema: FieldJsonSchema.optional(),
+});
+
+/** A sample run shown in the catalogue, used by `frameos dev` and as the A2A skill's examples. */
+const ExampleSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  inputs: z.record(z.string(), z.unknown()).refine((inputs) => JSON.stringify(inputs).length <= MAX_FIELD_SCHEMA_BYTES, `must be at most ${MAX_FIELD_SCHEMA_BYTES} bytes as JSON`),
 });
 
 const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
@@ -85,6 +99,7 @@ const AgentManifestObjectSchema = z.strictObject({
     tags: z.array(z.string().min(1).max(40)).max(20),
     homepage: HttpUrlSchema.optional(),
     documentation: HttpUrlSchema.optional(),
+    examples: z.array(ExampleSchema).max(10).optional(),
   }),
 });
 
@@ -206,9 +221,13 @@ export type JsonSchemaObject = Record<string, unknown>;
 
 const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
-function fieldsJsonSchema(fields: readonly { name: string; type: AgentFieldType; description?: string | undefined }[], required: string[]): JsonSchemaObject {
+function fieldsJsonSchema(fields: readonly { name: string; type: AgentFieldType; description?: string | undefined; schema?: Record<string, unknown> | undefined }[], required: string[]): JsonSchemaObject {
   const properties: Record<string, JsonSchemaObject> = {};
-  for (const field of fields) properties[field.name] = { type: field.type, ...(field.description !== undefined ? { description: field.description } : {}) };
+  for (const field of fields) {
+    const description = field.description !== undefined ? { description: field.description } : {};
+    // The full schema when the manifest has one; `type` stays the manifest's own (an `integer` is a `number` field).
+    properties[field.name] = field.schema ? { ...field.schema, ...description } : { type: field.type, ...description };
+  }
   return { $schema: JSON_SCHEMA_DIALECT, type: 'object', properties, required, additionalProperties: false };
 }
 

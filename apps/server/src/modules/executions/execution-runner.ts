@@ -5,7 +5,7 @@ import { retryingTransaction } from '../../lib/transaction.ts';
 import { captureExecutionPayment } from '../payments/marketplace-payments.service.ts';
 import { enqueueEvent } from '../webhooks/events.sql.ts';
 import { loadAgentCode, loadRunnableVersion } from '../registry/registry.service.ts';
-import type { Sandbox, SandboxLogLine, SandboxOutcome } from '@frameos/sandbox';
+import { MAX_LOG_BYTES, runLimitsFor, type Sandbox, type SandboxLogLine, type SandboxOutcome } from '@frameos/sandbox';
 import { findDeploymentById } from './deployments.repo.ts';
 import { deploymentSecrets } from './deployments.service.ts';
 import { chargedUnits, insertLogLines, lockExecutionById, renewLeases, requeueRuns, updateExecution, type ExecutionRow } from './executions.repo.ts';
@@ -19,8 +19,6 @@ import { onRunsQueued } from './execution-wake.ts';
 const RENEWAL_INTERVAL_MS = 60_000;
 
 /** The most of an execution's log that is kept (1 MiB); beyond it lines are dropped and `logs_truncated` is set. */
-export const MAX_LOG_BYTES = 1024 * 1024;
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 /** How long a stopping worker lets its runs finish before handing them back to the queue. */
 const STOP_GRACE_MS = 10_000;
@@ -202,12 +200,7 @@ export class ExecutionWorker {
         inputs: execution.inputs,
         context: { execution_id: execution.id, config: facts.config, secrets: facts.secrets },
         capabilities: facts.capabilities,
-        limits: {
-          timeoutMs: Math.min(facts.manifest.runtime.timeout_ms, this.app.config.runtime.maxTimeoutMs),
-          memoryMb: Math.max(16, Math.min(facts.manifest.runtime.memory_mb, this.app.config.runtime.maxMemoryMb)),
-          maxOutputBytes: MAX_OUTPUT_BYTES,
-          maxLogBytes: MAX_LOG_BYTES - execution.logBytes,
-        },
+        limits: runLimitsFor(facts.manifest.runtime, this.app.config.runtime, execution.logBytes),
         host: buildRunHost(this.app, facts, this.capabilities),
         onLog,
         signal: flight.abort.signal,

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Message, type Plugin } from 'esbuild';
+import { manifestProblems, type Problem } from '@frameos/domain';
+import { definedAgentOf } from '../define-agent.ts';
+import type { GeneratedManifest } from '../manifest.ts';
+
+/** The registry's limit on an agent's code (docs/agents.md). */
+export const MAX_AGENT_CODE_BYTES = 5 * 1024 * 1024;
+
+/** What `POST /agents/register` takes, plus what the developer wants to know before sending it. */
+export interface AgentPackage {
+  manifest: GeneratedManifest;
+  code: string;
+  sha256: string;
+  bytes: number;
+  /** The registry's objections to the manifest (empty when it would accept it). */
+  problems: Problem[];
+}
+
+/** Why an agent could not be packaged: a build error, or a default export not made with defineAgent. */
+export class AgentPackageError extends Error {
+  constructor(
+    readonly code: 'build_failed' | 'not_an_sdk_agent' | 'code_too_large' | 'manifest_failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AgentPackageError';
+  }
+}
+
+export interface PackageOptions {
+  /** Written into `author.developer_id` (`frameos deploy` passes the caller's). */
+  developerId?: string;
+  /** Default true. */
+  minify?: boolean;
+}
+
+const formatMessages = (messages: Message[]) =>
+  messages.slice(0, 5).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join('\n');
+
+/**
+ * Zod's `z.locales` holds ~40 languages (≈ 250 kB minified) that the sandbox would compile on every
+ * run; an agent gets English only (the default error messages), which cuts the bundle by half.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'frameos-zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'frameos-zod-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'frameos-zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
+  },
+};
+
+/** Bundles the agent at `entry` (TypeScript or JavaScript) into one ES module that imports nothing. */
+export async function bundleAgent(entry: string, options: PackageOptions = {}): Promise<string> {
+  try {
+    const result = await build({
+      entryPoints: [resolve(entry)],
+      bundle: true,
+      format: 'esm',
+      // The sandbox is neither Node nor a browser: a Node built-in is a build error, not a crash at run time.
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      conditions: ['import', 'default'],
+      target: 'es2022',
+      minify: options.minify ?? true,
+      legalComments: 'none',
+      write: false,
+      logLevel: 'silent',
+      plugins: [englishOnlyZod],
+    });
+    return result.outputFiles[0]!.text;
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    throw new AgentPackageError('build_failed', errors ? formatMessages(errors) : String(err));
+  }
+}
+
+/** Imports a bundle in this process (the developer's own code) and reads its manifest from its defineAgent. */
+export async function manifestOfBundle(code: string, options: PackageOptions = {}): Promise<GeneratedManifest> {
+  const dir = await mkdtemp(join(tmpdir(), 'frameos-agent-'));
+  try {
+    const file = join(dir, 'agent.mjs');
+    await writeFile(file, code);
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const agent = definedAgentOf(mod.default);
+    if (!agent) throw new AgentPackageError('not_an_sdk_agent', 'The default export is not made with defineAgent({ manifest, inputs, outputs, handler }) from @frameos/agent-sdk.');
+    try {
+      return agent.manifest(options.developerId !== undefined ? { developerId: options.developerId } : {});
+    } catch (err) {
+      throw new AgentPackageError('manifest_failed', err instanceof Error ? err.message : String(err));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `package()`: bundles the agent with esbuild into the single ES module the registry accepts and
+ * builds its full manifest (inputs and outputs with JSON Schema from its Zod schemas), checked by the
+ * registry's own rules.
+ */
+export async function packageAgent(entry: string, options: PackageOptions = {}): Promise<AgentPackage> {
+  const code = await bundleAgent(entry, options);
+  const bytes = Buffer.byteLength(code);
+  if (bytes > MAX_AGENT_CODE_BYTES) throw new AgentPackageError('code_too_large', `The bundle is ${bytes} bytes; the registry takes at most ${MAX_AGENT_CODE_BYTES}.`);
+  const manifest = await manifestOfBundle(code, options);
+  return { manifest, code, sha256: createHash('sha256').update(code).digest('hex'), bytes, problems: manifestProblems(manifest) };
+}
+
+/** The entry of an agent project: `package.json`'s `frameos.entry`, else src/index.ts, else index.js. */
+export async function agentEntry(projectDir: string): Promise<string> {
+  const pkg = await readFile(join(projectDir, 'package.json'), 'utf8').then((t) => JSON.parse(t) as { frameos?: { entry?: string } }, () => null);
+  if (pkg?.frameos?.entry) return resolve(projectDir, pkg.frameos.entry);
+  for (const candidate of ['src/index.ts', 'src/index.js', 'index.ts', 'index.js']) {
+    const path = join(projectDir, candidate);
+    if (await readFile(path).then(() => true, () => false)) return path;
+  }
+  throw new AgentPackageError('build_failed', `No agent entry in ${projectDir}: add src/index.ts or set "frameos": { "entry": … } in package.json.`);
+}
+
