@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   EXECUTION_POLL_MS: z.coerce.number().int().positive().max(60_000).default(100),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().optional(),
+  BROWSER_EXECUTABLE_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WEB_DIST_DIR: z.string().optional(),
 });
 
@@ -113,6 +114,8 @@ export interface RuntimeConfig {
   leaseMs: number;
   pollMs: number;
   smtp: { url: string; from: string } | null;
+  /** The Chromium that ctx.browser drives (launched on first use; a missing file is reported then, as browser_unavailable). */
+  browserExecutablePath: string;
 }
 
 /** Timeouts, retries and circuit breaking around every rail call (docs/rails.md); the rails read them from here. */
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.EXECUTION_LEASE_SECONDS * 1000,
       pollMs: e.EXECUTION_POLL_MS,
       smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'FrameOS agents <agents@localhost>' } : null,
+      browserExecutablePath: e.BROWSER_EXECUTABLE_PATH,
     },
     webDistDir: e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };

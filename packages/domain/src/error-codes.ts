@@ -23,7 +23,6 @@ export const ERROR_CODES = {
   webhook_payload_invalid: { status: 400, message: 'The webhook is authentic but its payload is not a well-formed event.' },
   invalid_manifest: { status: 400, message: 'The agent manifest is invalid; errors lists every problem.' },
   runtime_not_supported: { status: 400, message: 'The agent runtime is not supported; use nodejs.' },
-  capability_not_supported: { status: 400, message: 'A capability the manifest declares is not supported yet.' },
   invalid_code: { status: 400, message: 'The agent code is not one ES module with a default export.' },
   invalid_inputs: { status: 400, message: 'The inputs do not match the agent manifest; errors lists every problem.' },
   subscription_past_due: { status: 402, message: 'The deployment\'s subscription renewal failed; pay it to run the agent again.' },

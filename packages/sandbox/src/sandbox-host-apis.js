@@ -50,6 +50,9 @@
       }
     }
     if (has('emit')) ctx.emit = (type, data) => callHost('emit', [String(type), data === undefined ? null : data]);
+    if (has('browser.read')) {
+      ctx.browser = { read: (url, options) => callHost('browser.read', [String(url), options === undefined || options === null ? {} : options]) };
+    }
     if (has('charge')) ctx.charge = (units, options) => callHost('charge', [units, options === undefined ? {} : options]);
   }
 });

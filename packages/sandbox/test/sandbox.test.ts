@@ -266,6 +266,24 @@ describe('the sandbox contains the malicious agent', () => {
     });
   });
 
+  it('adds ctx.browser.read only with browser_automation, forwarding the url and options as JSON', async () => {
+    const code = `export default async (inputs, ctx) => {
+      if (!inputs.call) return { browser: typeof ctx.browser, keys: Object.keys(ctx).sort().join(',') };
+      const page = await ctx.browser.read(new URL('https://example.com/a'), inputs.options);
+      return { title: page.title, methods: Object.keys(ctx.browser).join(',') };
+    }`;
+    expect(await run(code, {}, { capabilities: ['http_request', 'email', 'file_storage', 'database_write', 'webhook'] })).toMatchObject({ outputs: { browser: 'undefined' } });
+    expect(await run(code, {}, { capabilities: ['browser_automation'] })).toMatchObject({ outputs: { browser: 'object', keys: 'browser,config,execution_id,log,secrets,signal' } });
+    const calls: HostCall[] = [];
+    const host = async (c: HostCall) => (calls.push(c), { url: 'https://example.com/a', status: 200, title: 'A', text: '', fields: {} });
+    expect(await run(code, { call: true }, { capabilities: ['browser_automation'], host })).toMatchObject({ outputs: { title: 'A', methods: 'read' } });
+    expect(await run(code, { call: true, options: { selectors: { h: 'h1' }, timeout_ms: 5000 } }, { capabilities: ['browser_automation'], host })).toMatchObject({ status: 'succeeded' });
+    expect(calls).toEqual([
+      { api: 'browser.read', args: ['https://example.com/a', {}] },
+      { api: 'browser.read', args: ['https://example.com/a', { selectors: { h: 'h1' }, timeout_ms: 5000 }] },
+    ]);
+  });
+
   it('caps capability calls per run', async () => {
     const code = `export default async (inputs, ctx) => {
       let ok = 0; let refused = '';

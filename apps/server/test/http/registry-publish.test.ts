@@ -137,10 +137,12 @@ describe('publishing an agent', () => {
     expect(both.body.error.errors.map((e: { path: string }) => e.path)).toEqual(['name', 'author.developer_id']);
   });
 
-  it('refuses other runtimes and browser_automation', async () => {
+  it('refuses other runtimes; accepts browser_automation, flagging code that never uses ctx.browser', async () => {
     const python = manifestFor(dev.developerId, { runtime: { language: 'python', version: '3.12', entrypoint: 'main.py', timeout_ms: 1000, memory_mb: 64 } });
     expectError(await registerAgent(t, dev.orgKey, python), 400, 'runtime_not_supported');
-    expectError(await registerAgent(t, dev.orgKey, manifestFor(dev.developerId, { capabilities: ['browser_automation'] })), 400, 'capability_not_supported');
+    const unused = await registerAgent(t, dev.orgKey, manifestFor(dev.developerId, { capabilities: ['browser_automation'] }));
+    expect(unused.status).toBe(201);
+    expect(unused.body.checks).toContainEqual(expect.objectContaining({ name: 'capabilities_used', passed: false }));
   });
 
   it('refuses code that does not parse, has no default export, imports modules or is over 5 MiB', async () => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 describe('defaultCapabilities', () => {
   it('has a handler for every host API but charge', () => {
-    expect(Object.keys(handlers()).sort()).toEqual(['db.delete', 'db.get', 'db.list', 'db.put', 'email.send', 'emit', 'fetch', 'storage.delete', 'storage.get', 'storage.list', 'storage.put']);
+    expect(Object.keys(handlers()).sort()).toEqual(['browser.read', 'db.delete', 'db.get', 'db.list', 'db.put', 'email.send', 'emit', 'fetch', 'storage.delete', 'storage.get', 'storage.list', 'storage.put']);
   });
 
   it('refuses an API whose capability the run did not declare', async () => {

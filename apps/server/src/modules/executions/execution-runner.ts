@@ -201,7 +201,8 @@ export class ExecutionWorker {
         context: { execution_id: execution.id, config: facts.config, secrets: facts.secrets },
         capabilities: facts.capabilities,
         limits: runLimitsFor(facts.manifest.runtime, this.app.config.runtime, execution.logBytes),
-        host: buildRunHost(this.app, facts, this.capabilities),
+        // The run's deadline bounds the capabilities' own time boxes (ctx.browser).
+        host: buildRunHost(this.app, { ...facts, deadlineMs: this.app.clock().getTime() + Math.min(facts.manifest.runtime.timeout_ms, this.app.config.runtime.maxTimeoutMs) }, this.capabilities),
         onLog,
         signal: flight.abort.signal,
       });

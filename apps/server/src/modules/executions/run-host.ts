@@ -15,6 +15,8 @@ export interface RunFacts {
   capabilities: string[];
   config: Record<string, unknown>;
   secrets: Record<string, string>;
+  /** When the run's time is up (epoch ms, by the app's clock): a capability's own time box ends no later. */
+  deadlineMs?: number | undefined;
 }
 
 /** A capability call the host refuses: the agent's promise rejects with this message and code. */
@@ -26,7 +28,7 @@ export class CapabilityError extends Error {
 
 export type CapabilityHandler = (app: AppContext, facts: RunFacts, args: unknown[]) => Promise<unknown>;
 
-/** The host APIs other than `charge` (fetch, email, storage, kv, emit), by name; the worker is given them. */
+/** The host APIs other than `charge` (fetch, email, storage, kv, emit, browser), by name; the worker is given them. */
 export type CapabilityHandlers = Partial<Record<Exclude<HostApi, 'charge'>, CapabilityHandler>>;
 
 /**

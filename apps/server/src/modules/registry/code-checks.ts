@@ -27,6 +27,7 @@ const CAPABILITY_APIS: Array<{ api: string; capabilities: AgentCapability[] }> =
   { api: 'storage', capabilities: ['file_storage'] },
   { api: 'db', capabilities: ['database_read', 'database_write'] },
   { api: 'emit', capabilities: ['webhook'] },
+  { api: 'browser', capabilities: ['browser_automation'] },
 ];
 
 interface Findings {

@@ -175,7 +175,6 @@ export async function registerAgentVersion(ctx: RequestContext, input: { manifes
   const developer = await requireDeveloper(ctx.db, ctx.principal.orgId);
   const manifest = readManifest(input.manifest, developer);
   if (manifest.runtime.language !== 'nodejs') throw new DomainError('runtime_not_supported', `runtime.language ${JSON.stringify(manifest.runtime.language)} is not supported; only nodejs agents run today.`);
-  if (manifest.capabilities.includes('browser_automation')) throw new DomainError('capability_not_supported', 'browser_automation is not supported yet; it comes with the native agents.');
 
   const { checks, blocking } = checkAgentCode(input.code, manifest);
   if (blocking) throw new DomainError('invalid_code', blocking.message, { check: blocking.name, checks });

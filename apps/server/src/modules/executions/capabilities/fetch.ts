@@ -89,7 +89,7 @@ export function createFetchCapability(limits: FetchLimits = FETCH_LIMITS): Capab
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
     try {
-      let hop: Hop = { url: checkUrl(app, facts, rawUrl), method, headers, body };
+      let hop: Hop = { url: checkRequestUrl(app, facts, rawUrl), method, headers, body };
       for (let redirects = 0; ; redirects++) {
         const res = await send(app, hop, limits, controller.signal);
         const location = res.headers.location;
@@ -109,22 +109,25 @@ export function createFetchCapability(limits: FetchLimits = FETCH_LIMITS): Capab
 
 export const fetchCapability: CapabilityHandler = createFetchCapability();
 
-/** Every hop's URL: http(s) only, https only in production, no credentials, an allowed host, no private IP literal. */
-function checkUrl(app: AppContext, facts: RunFacts, raw: string): URL {
+/**
+ * Every hop's URL: http(s) only, https only in production, no credentials, an allowed host, no private
+ * IP literal. Also the check of every request `ctx.browser` makes (`api` names the caller in refusals).
+ */
+export function checkRequestUrl(app: AppContext, facts: RunFacts, raw: string, api = 'ctx.fetch'): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new CapabilityError('invalid_url', 'ctx.fetch: not an absolute URL.');
+    throw new CapabilityError('invalid_url', `${api}: not an absolute URL.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CapabilityError('invalid_url', 'ctx.fetch: only http and https URLs can be fetched.');
-  if (app.config.env === 'production' && url.protocol !== 'https:') throw new CapabilityError('https_required', 'ctx.fetch: only https URLs can be fetched in production.');
-  if (url.username || url.password) throw new CapabilityError('invalid_url', 'ctx.fetch: credentials in the URL are not sent; use an Authorization header.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CapabilityError('invalid_url', `${api}: only http and https URLs can be fetched.`);
+  if (app.config.env === 'production' && url.protocol !== 'https:') throw new CapabilityError('https_required', `${api}: only https URLs can be fetched in production.`);
+  if (url.username || url.password) throw new CapabilityError('invalid_url', `${api}: credentials in the URL are not sent; use an Authorization header.`);
   const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   if (!hostAllowed(host, facts.allowedHosts)) {
-    throw new CapabilityError('host_not_allowed', facts.allowedHosts.length === 0 ? `ctx.fetch: ${host} is not allowed: this deployment allows no hosts (allowed_hosts).` : `ctx.fetch: ${host} is not in this deployment's allowed_hosts.`);
+    throw new CapabilityError('host_not_allowed', facts.allowedHosts.length === 0 ? `${api}: ${host} is not allowed: this deployment allows no hosts (allowed_hosts).` : `${api}: ${host} is not in this deployment's allowed_hosts.`);
   }
-  if (!app.config.runtime.allowPrivateNetworks && isNonPublicLiteral(url.hostname)) throw addressRefused(host);
+  if (!app.config.runtime.allowPrivateNetworks && isNonPublicLiteral(url.hostname)) throw addressRefused(host, api);
   url.hash = '';
   return url;
 }
@@ -139,7 +142,7 @@ function nextHop(app: AppContext, facts: RunFacts, hop: Hop, status: number, loc
   } catch {
     throw new CapabilityError('invalid_redirect', 'ctx.fetch: the server redirected to an invalid URL.');
   }
-  const url = checkUrl(app, facts, target);
+  const url = checkRequestUrl(app, facts, target);
   const headers = { ...hop.headers };
   if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
   const toGet = (status === 303 && hop.method !== 'HEAD') || ((status === 301 || status === 302) && hop.method === 'POST');
@@ -211,7 +214,7 @@ function toResponse(res: RawResponse, url: URL): HostFetchResponse {
 }
 
 const tooLarge = (limits: FetchLimits) => new CapabilityError('response_too_large', `ctx.fetch: the response body is larger than ${limits.maxResponseBytes} bytes.`);
-const addressRefused = (host: string) => new CapabilityError('address_not_allowed', `ctx.fetch: ${host} is a private, loopback, link-local or reserved address.`);
+const addressRefused = (host: string, api: string) => new CapabilityError('address_not_allowed', `${api}: ${host} is a private, loopback, link-local or reserved address.`);
 
 /** Network errors, named without internals (no stack, no resolver details). */
 function translate(err: unknown): CapabilityError {

@@ -1,11 +1,13 @@
 import type { AppContext } from '../../../context.ts';
 import type { CapabilityHandlers } from '../run-host.ts';
+import { browserCapability } from './browser.ts';
 import { emailCapability } from './email.ts';
 import { emitCapability } from './emit.ts';
 import { fetchCapability } from './fetch.ts';
 import { kvCapabilities } from './kv.ts';
 import { storageCapabilities } from './storage.ts';
 
+export { BROWSER_LIMITS, closeBrowser, createBrowserCapability, type BrowserLimits, type BrowserNetwork, type BrowserReadResult } from './browser.ts';
 export { closeEmailTransport, createEmailCapability, EMAIL_LIMITS, type EmailLimits } from './email.ts';
 export { createEmitCapability, EMITS_PER_RUN } from './emit.ts';
 export { createFetchCapability, FETCH_LIMITS, hostAllowed, type FetchLimits } from './fetch.ts';
@@ -23,5 +25,6 @@ export function defaultCapabilities(_app: AppContext): CapabilityHandlers {
     ...storageCapabilities,
     ...kvCapabilities,
     emit: emitCapability,
+    'browser.read': browserCapability,
   };
 }
