@@ -127,3 +127,18 @@ export {
   type ExecutionTransition,
 } from './executions/execution-transitions.ts';
 export { BASIS_POINTS, splitMarketplaceCapture, usageCost } from './executions/marketplace-split.ts';
+export {
+  A2A_INPUT_MODES,
+  A2A_OUTPUT_MODES,
+  A2A_PRICING_EXTENSION_URI,
+  A2A_SECURITY_SCHEME,
+  agentCardSigningInput,
+  buildAgentCard,
+  signAgentCard,
+  verifyAgentCard,
+  type A2AAgentCard,
+  type A2AAgentCardSignature,
+  type A2AAgentSkill,
+  type A2APricingParams,
+  type AgentCardInput,
+} from './a2a/agent-card.ts';

@@ -23,6 +23,7 @@ import { executionRoutes } from '../modules/executions/executions.routes.ts';
 import { earningsRoutes } from '../modules/ledger/earnings.routes.ts';
 import { spendRoutes } from '../modules/spend/spend.routes.ts';
 import { mcpRoutes } from '../modules/mcp/mcp.routes.ts';
+import { a2aRoutes } from '../modules/a2a/a2a.routes.ts';
 
 export async function registerRoutes(app: App, appCtx: AppContext): Promise<void> {
   await healthRoutes(app, appCtx);
@@ -48,4 +49,5 @@ export async function registerRoutes(app: App, appCtx: AppContext): Promise<void
   await earningsRoutes(app);
   await spendRoutes(app);
   await mcpRoutes(app);
+  await a2aRoutes(app, appCtx);
 }

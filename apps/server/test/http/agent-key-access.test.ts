@@ -75,6 +75,8 @@ const READS: Record<string, { expect: Expect; url: (ids: Ids) => string }> = {
   '/auth/organizations': { expect: 'session', url: () => '/auth/organizations' },
   // The MCP endpoint is POST only (stateless streamable HTTP); its GET answers 405 to everyone.
   '/mcp': { expect: 'post_only', url: () => '/mcp' },
+  // A listed agent's A2A Agent Card is public; its JSON-RPC endpoint (POST /a2a/agents/{id}) takes the paying agent key (a2a.test.ts).
+  '/a2a/agents/{id}/.well-known/agent-card.json': { expect: 'public', url: (i) => `/a2a/agents/${i.listedAgentId}/.well-known/agent-card.json` },
 };
 
 describe('agent keys: the route-by-route access matrix', () => {
