@@ -2576,6 +2576,9 @@ export interface paths {
                                     description?: string;
                                     name: string;
                                     required: boolean;
+                                    schema?: {
+                                        [key: string]: unknown;
+                                    };
                                     /** @enum {string} */
                                     type: "string" | "number" | "boolean" | "object" | "array";
                                 }[];
@@ -2584,6 +2587,12 @@ export interface paths {
                                     category: "sales" | "marketing" | "devops" | "research" | "productivity";
                                     /** Format: uri */
                                     documentation?: string;
+                                    examples?: {
+                                        inputs: {
+                                            [key: string]: unknown;
+                                        };
+                                        name: string;
+                                    }[];
                                     /** Format: uri */
                                     homepage?: string;
                                     tags: string[];
@@ -2593,6 +2602,9 @@ export interface paths {
                                     description?: string;
                                     name: string;
                                     required?: boolean;
+                                    schema?: {
+                                        [key: string]: unknown;
+                                    };
                                     /** @enum {string} */
                                     type: "string" | "number" | "boolean" | "object" | "array";
                                 }[];
