@@ -24,7 +24,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   rail_accounts: 'rail-accounts',
   developers: 'registry', agents: 'registry', agent_versions: 'registry',
   deployments: 'executions', executions: 'executions', execution_logs: 'executions', execution_charges: 'executions',
-  deployment_kv: 'executions', deployment_files: 'executions',
+  deployment_kv: 'executions', deployment_files: 'executions', scheduled_emails: 'executions',
 };
 
 /** The deliberate exceptions, each with its reason (the same list is in docs/architecture.md). */

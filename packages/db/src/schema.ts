@@ -547,3 +547,34 @@ export const deploymentFiles = pgTable('deployment_files', {
   size: integer('size').notNull(),
   updatedAt: timestampColumn('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.deploymentId, t.key] })]);
+
+/**
+ * An agent's email to be sent later (`ctx.email.send({…, send_at})`), and the job the worker claims:
+ * due rows are leased (`locked_until`) with SKIP LOCKED, sent, and marked; a worker that dies between
+ * the send and the mark lets the lease lapse and the message is sent again with the same Message-ID.
+ */
+export const scheduledEmails = pgTable('scheduled_emails', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  deploymentId: text('deployment_id').notNull().references(() => deployments.id),
+  executionId: text('execution_id').notNull(),
+  recipients: jsonb('recipients').$type<string[]>().notNull(),
+  subject: text('subject').notNull(),
+  textBody: text('text_body').notNull(),
+  htmlBody: text('html_body'),
+  /** The Message-ID header, fixed when scheduled: every attempt sends the same one. */
+  messageId: text('message_id').notNull(),
+  status: text('status', { enum: ['scheduled', 'sent', 'failed', 'cancelled'] }).notNull(),
+  sendAt: timestampColumn('send_at').notNull(),
+  nextAttemptAt: timestampColumn('next_attempt_at').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  lockedUntil: timestampColumn('locked_until'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  sentAt: timestampColumn('sent_at'),
+  cancelledAt: timestampColumn('cancelled_at'),
+}, (t) => [
+  index('scheduled_emails_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'scheduled'`),
+  index('scheduled_emails_deployment_idx').on(t.deploymentId, t.status),
+  check('scheduled_emails_status_check', sql`${t.status} in ('scheduled','sent','failed','cancelled')`),
+]);

@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   developer: 'dev',
   deployment: 'dep',
   execution: 'exe',
+  scheduled_email: 'sem',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

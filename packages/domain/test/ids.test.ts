@@ -25,6 +25,7 @@ describe('ID_PREFIXES', () => {
       developer: 'dev',
       deployment: 'dep',
       execution: 'exe',
+      scheduled_email: 'sem',
     });
   });
 

@@ -4,7 +4,7 @@ import { runIntegrityCheck } from '../modules/integrity/integrity.service.ts';
 import { reconcilePendingPayments } from '../modules/payments/reconciliation.service.ts';
 import { startDeliveryLoop } from '../modules/webhooks/webhook-deliveries.worker.ts';
 import { ExecutionWorker } from '../modules/executions/execution-runner.ts';
-import { closeBrowser, defaultCapabilities } from '../modules/executions/capabilities/index.ts';
+import { closeBrowser, defaultCapabilities, startScheduledEmailLoop } from '../modules/executions/capabilities/index.ts';
 import { createSandbox } from '@frameos/sandbox';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -49,13 +49,14 @@ export function startWorker(appCtx: AppContext): { stop: () => Promise<void> } {
   void checkIntegrity();
   void reconcile();
   const deliveries = startDeliveryLoop(appCtx);
+  const scheduledEmails = startScheduledEmailLoop(appCtx);
   const sandbox = createSandbox();
   const executions = new ExecutionWorker(appCtx, sandbox, defaultCapabilities(appCtx));
   executions.start();
   return {
     stop: async () => {
       timers.forEach((t) => clearInterval(t));
-      await Promise.all([deliveries.stop(), executions.stop()]);
+      await Promise.all([deliveries.stop(), scheduledEmails.stop(), executions.stop()]);
       await sandbox.close();
       await closeBrowser(appCtx);
     },

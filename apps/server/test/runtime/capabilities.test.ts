@@ -7,7 +7,7 @@ import type { AppContext } from '../../src/context.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { rowsOf } from '../../src/lib/sql-values.ts';
 import {
-  closeEmailTransport, createEmailCapability, createEmitCapability, createFetchCapability, defaultCapabilities, FETCH_LIMITS, hostAllowed,
+  closeEmailTransport, createEmailCapability, createEmitCapability, EMAIL_LIMITS, createFetchCapability, defaultCapabilities, FETCH_LIMITS, hostAllowed,
 } from '../../src/modules/executions/capabilities/index.ts';
 import { CapabilityError, type CapabilityHandler, type RunFacts } from '../../src/modules/executions/run-host.ts';
 import { useTestApp } from '../support/test-app.ts';
@@ -265,7 +265,7 @@ describe('ctx.email.send', () => {
   });
 
   it('is rate-limited per deployment', async () => {
-    const limited = createEmailCapability({ perDeployment: 2, windowMs: 60_000 });
+    const limited = createEmailCapability({ ...EMAIL_LIMITS, perDeployment: 2, windowMs: 60_000 });
     const other = withConfig(mailApp, {});
     const f = facts();
     for (let i = 0; i < 2; i++) await limited(other, f, [{ to: 'a@example.com', subject: `n${i}`, text: 't' }]);

@@ -15,6 +15,7 @@ import { loadRunnableVersion } from '../registry/registry.service.ts';
 import { deploymentDto, loadDeployment } from './deployments.service.ts';
 import { runsQueued } from './execution-wake.ts';
 import { updateDeployment } from './deployments.repo.ts';
+import { cancelPendingEmails } from './capabilities/scheduled-email.repo.ts';
 import { findExecution, insertExecution, listExecutions, listLogLines, updateExecution, type ExecutionRow, type ExecutionStatusValue } from './executions.repo.ts';
 
 export type { ExecutionRow } from './executions.repo.ts';
@@ -206,7 +207,7 @@ export async function endExecution(tx: Executor, app: AppContext, row: Execution
   return ended;
 }
 
-/** Deletes a deployment: no new runs; runs still queued or waiting for approval are aborted and their holds voided. */
+/** Deletes a deployment: no new runs; runs still queued or waiting for approval are aborted and their holds voided; scheduled emails not yet sent are cancelled. */
 export async function deleteDeploymentAndQueue(ctx: RequestContext, id: string) {
   assertCanWrite(ctx.principal);
   if (ctx.principal.type === 'agent') throw new DomainError('forbidden', 'An agent key cannot delete deployments.');
@@ -214,6 +215,8 @@ export async function deleteDeploymentAndQueue(ctx: RequestContext, id: string) 
     const row = await loadDeployment(tx, ctx, id, true);
     const pricing = (await loadRunnableVersion(tx, row.agentId, row.version, { allowSuspended: true })).manifest.pricing;
     await abortWaitingRuns(tx, ctx, id);
+    // Under the deployment's row lock (taken above): a message being scheduled holds it FOR KEY SHARE, so none slips past this.
+    await cancelPendingEmails(tx, id, ctx.now);
     const deleted = await updateDeployment(tx, id, { status: 'deleted', deletedAt: ctx.now, updatedAt: ctx.now, secretsSealed: null });
     return deploymentDto(deleted, pricing);
   });

@@ -1,17 +1,25 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
-import { CapabilityError, type CapabilityHandler } from '../run-host.ts';
+import { newId } from '../../../lib/ids.ts';
+import { retryingTransaction } from '../../../lib/transaction.ts';
+import { CapabilityError, type CapabilityHandler, type RunFacts } from '../run-host.ts';
+import { countPending, insertScheduledEmail, lockDeploymentForSchedule } from './scheduled-email.repo.ts';
+import { lockDeploymentStore } from './storage.repo.ts';
 import { KiB, parseArgs, requireCapability, WindowCounter } from './support.ts';
 
 /** `ctx.email.send` (capability `email`): docs/agents.md, "Capabilities". */
 export interface EmailLimits {
-  /** Messages per deployment per window, counted in this process. */
+  /** Messages per deployment per window, counted in this process (a scheduled message counts when it is scheduled). */
   perDeployment: number;
   windowMs: number;
+  /** How far ahead `send_at` may be. */
+  maxScheduleAheadMs: number;
+  /** Messages of one deployment waiting to be sent at once. */
+  maxScheduledPerDeployment: number;
 }
 
-export const EMAIL_LIMITS: EmailLimits = { perDeployment: 30, windowMs: 60_000 };
+export const EMAIL_LIMITS: EmailLimits = { perDeployment: 30, windowMs: 60_000, maxScheduleAheadMs: 90 * 24 * 3600_000, maxScheduledPerDeployment: 100 };
 const MAX_RECIPIENTS = 10;
 const MAX_BODY_BYTES = 256 * KiB;
 
@@ -25,7 +33,8 @@ const ArgsSchema = z.tuple([
     subject: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'a subject is one line without control characters'),
     text: bodyText('text'),
     html: bodyText('html').optional(),
-  }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `only to, subject, text and html can be set (the sender is the operator's)` : undefined) }),
+    send_at: z.iso.datetime({ offset: true, error: 'send_at is an ISO 8601 timestamp with a time zone (2026-01-31T09:00:00Z)' }).optional(),
+  }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `only to, subject, text, html and send_at can be set (the sender is the operator's)` : undefined) }),
 ]).rest(z.unknown());
 
 /** One transport (and its connections) per app, that is per process; keyed by the app so test apps never share one. */
@@ -47,38 +56,103 @@ export function closeEmailTransport(app: AppContext): void {
   transports.delete(app);
 }
 
+/** A message as the SMTP transport is given it (an immediate send or a scheduled one). */
+export interface AgentMail {
+  to: string | string[];
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  headers: Record<string, string>;
+  /** Fixed by a scheduled message, so every attempt carries the same Message-ID; otherwise nodemailer's. */
+  messageId?: string | undefined;
+}
+
+/** Sends through the app's SMTP transport, from the operator's address. Throws the transport's error. */
+export async function sendAgentMail(app: AppContext, smtp: { url: string; from: string }, mail: AgentMail): Promise<{ messageId?: string }> {
+  return transportOf(app, smtp.url).sendMail({
+    from: smtp.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.html !== undefined ? { html: mail.html } : {}),
+    ...(mail.messageId !== undefined ? { messageId: mail.messageId } : {}),
+    headers: mail.headers,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+}
+
+/** The SMTP server refused for good (5xx): retrying the same message cannot help. */
+export function isPermanentSmtpError(err: unknown): boolean {
+  const responseCode = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof responseCode === 'number' && responseCode >= 500;
+}
+
+/** What may be logged or stored of an SMTP failure: codes only (the server's answer may quote the message or the addresses). */
+export function smtpFailureSummary(err: unknown): string {
+  const e = err as { code?: unknown; responseCode?: unknown } | null;
+  return [typeof e?.responseCode === 'number' ? `smtp ${e.responseCode}` : null, typeof e?.code === 'string' ? e.code : null].filter(Boolean).join(' ') || 'send failed';
+}
+
+/** `<sem_…@domain-of-SMTP_FROM>`: unique, and the same on every attempt, so the SMTP side can drop a repeat. */
+function scheduledMessageId(id: string, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'frameos.invalid';
+  return `<${id}@${domain}>`;
+}
+
 export function createEmailCapability(limits: EmailLimits = EMAIL_LIMITS): CapabilityHandler {
   return async (app, facts, args) => {
     requireCapability(facts, 'ctx.email.send', 'email');
     const smtp = app.config.runtime.smtp;
     if (!smtp) throw new CapabilityError('email_not_configured', 'ctx.email.send: this server has no SMTP server configured (SMTP_URL).');
     const [message] = parseArgs(ArgsSchema, args, 'ctx.email.send');
+    const now = app.clock();
+    const sendAt = message.send_at === undefined ? null : new Date(message.send_at);
+    if (sendAt && sendAt.getTime() - now.getTime() > limits.maxScheduleAheadMs) {
+      throw new CapabilityError('send_at_too_far', `ctx.email.send: send_at may be at most ${Math.round(limits.maxScheduleAheadMs / 86_400_000)} days ahead.`);
+    }
     let counter = counters.get(app);
     if (!counter) counters.set(app, (counter = new WindowCounter(limits.windowMs, limits.perDeployment)));
-    if (!counter.take(facts.deploymentId, app.clock().getTime())) {
+    if (!counter.take(facts.deploymentId, now.getTime())) {
       throw new CapabilityError('email_rate_limited', `ctx.email.send: at most ${limits.perDeployment} messages per ${limits.windowMs / 1000} s per deployment.`);
     }
+    const headers = { 'X-FrameOS-Execution': facts.executionId, 'X-FrameOS-Deployment': facts.deploymentId };
+    // A send_at in the future is stored and sent by the worker; one now or past is sent at once.
+    if (sendAt && sendAt > now) return schedule(app, facts, limits, { ...message, headers }, sendAt, smtp.from);
     let info: { messageId?: string };
     try {
-      info = await transportOf(app, smtp.url).sendMail({
-        from: smtp.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        ...(message.html !== undefined ? { html: message.html } : {}),
-        headers: { 'X-FrameOS-Execution': facts.executionId, 'X-FrameOS-Deployment': facts.deploymentId },
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
+      info = await sendAgentMail(app, smtp, { to: message.to, subject: message.subject, text: message.text, html: message.html, headers });
     } catch (err) {
-      // The SMTP server's answer may quote the message or the addresses: logged by code only.
-      const code = (err as { code?: unknown; responseCode?: unknown }).code;
-      app.log.warn({ executionId: facts.executionId, deploymentId: facts.deploymentId, code, responseCode: (err as { responseCode?: unknown }).responseCode }, 'agent email not sent');
-      const rejected = typeof (err as { responseCode?: unknown }).responseCode === 'number' && (err as { responseCode: number }).responseCode >= 500;
-      throw new CapabilityError('email_failed', rejected ? 'ctx.email.send: the mail server refused the message.' : 'ctx.email.send: the mail server could not be reached.');
+      app.log.warn({ executionId: facts.executionId, deploymentId: facts.deploymentId, error: smtpFailureSummary(err) }, 'agent email not sent');
+      throw new CapabilityError('email_failed', isPermanentSmtpError(err) ? 'ctx.email.send: the mail server refused the message.' : 'ctx.email.send: the mail server could not be reached.');
     }
-    return { message_id: info.messageId ?? null };
+    return { message_id: info.messageId ?? null, status: 'sent' };
   };
+}
+
+/**
+ * Stores a message for the worker to send at `sendAt`, within the deployment's cap, serialised per
+ * deployment (an advisory lock) so concurrent calls cannot pass the cap together, and only while the
+ * deployment is not deleted (its row held FOR KEY SHARE against a concurrent delete, which cancels
+ * every message it finds).
+ */
+async function schedule(app: AppContext, facts: RunFacts, limits: EmailLimits, mail: AgentMail, sendAt: Date, from: string) {
+  const id = newId('scheduled_email');
+  const messageId = scheduledMessageId(id, from);
+  await retryingTransaction(app.database.db, async (tx) => {
+    await lockDeploymentStore(tx, facts.deploymentId, 'scheduled_emails');
+    const status = await lockDeploymentForSchedule(tx, facts.deploymentId);
+    if (status === null || status === 'deleted') throw new CapabilityError('deployment_deleted', 'ctx.email.send: the deployment was deleted; nothing can be scheduled for it.');
+    if ((await countPending(tx, facts.deploymentId)) >= limits.maxScheduledPerDeployment) {
+      throw new CapabilityError('email_schedule_full', `ctx.email.send: this deployment already has ${limits.maxScheduledPerDeployment} messages waiting to be sent.`);
+    }
+    await insertScheduledEmail(tx, {
+      id, orgId: facts.orgId, deploymentId: facts.deploymentId, executionId: facts.executionId,
+      recipients: Array.isArray(mail.to) ? mail.to : [mail.to], subject: mail.subject, textBody: mail.text, htmlBody: mail.html ?? null,
+      messageId, status: 'scheduled', sendAt, nextAttemptAt: sendAt, attempts: 0, createdAt: app.clock(),
+    });
+  });
+  return { id, status: 'scheduled', send_at: sendAt.toISOString(), message_id: messageId };
 }
 
 export const emailCapability: CapabilityHandler = createEmailCapability();

@@ -10,6 +10,8 @@ import { storageCapabilities } from './storage.ts';
 export { BROWSER_LIMITS, closeBrowser, createBrowserCapability, type BrowserLimits, type BrowserNetwork, type BrowserReadResult } from './browser.ts';
 export { closeEmailTransport, createEmailCapability, EMAIL_LIMITS, type EmailLimits } from './email.ts';
 export { createEmitCapability, EMITS_PER_RUN } from './emit.ts';
+export { emailRetryDelayMs, SCHEDULED_EMAIL, sendDueEmails, startScheduledEmailLoop, type ScheduledEmailOptions } from './scheduled-email.worker.ts';
+export { cancelPendingEmails, listScheduledEmails, type ScheduledEmailRow } from './scheduled-email.repo.ts';
 export { createFetchCapability, FETCH_LIMITS, hostAllowed, type FetchLimits } from './fetch.ts';
 
 /**

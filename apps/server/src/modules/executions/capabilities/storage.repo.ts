@@ -8,7 +8,7 @@ const { deploymentFiles } = schema;
  * ends: a transaction-scoped advisory lock, so concurrent puts queue and cannot pass the quota
  * together, without locking the deployment row the execution queue claims with SKIP LOCKED.
  */
-export async function lockDeploymentStore(tx: Executor, deploymentId: string, store: 'files' | 'kv'): Promise<void> {
+export async function lockDeploymentStore(tx: Executor, deploymentId: string, store: 'files' | 'kv' | 'scheduled_emails'): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`frameos.deployment_${store}:${deploymentId}`}, 0))`);
 }
 
