@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'agents/*/test/**/*.test.ts', 'agents/test/**/*.test.ts'],
     // Builds the migrated database once per run; every test database is a copy (docs/testing.md).
     globalSetup: ['apps/server/test/support/global-setup.ts'],
     reporters: ['default', ['./apps/server/test/support/timing-reporter.ts', { budgetSeconds: 120 }]],
