@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentDefinition, AgentFieldsSchema } from './define-agent.ts';
+import type { AgentDefinition, AgentFieldsSchema } from './definition.ts';
 
 /** A manifest field as the registry reads it (docs/agents.md, "The manifest"). */
 export interface ManifestField {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { manifestProblems, type Problem } from '@frameos/domain';
@@ -54,6 +55,16 @@ const englishOnlyZod: Plugin = {
   },
 };
 
+/**
+ * Where the SDK's own Zod (and the SDK beside it) are installed: a project that has not installed
+ * `@frameos/agent-sdk` itself (a fresh `frameos init`, `npx frameos`) still bundles against them.
+ */
+function sdkNodeModules(): string[] {
+  const zod = createRequire(import.meta.url).resolve('zod');
+  const at = zod.lastIndexOf(`${sep}node_modules${sep}`);
+  return at >= 0 ? [zod.slice(0, at + `${sep}node_modules`.length)] : [];
+}
+
 /** Bundles the agent at `entry` (TypeScript or JavaScript) into one ES module that imports nothing. */
 export async function bundleAgent(entry: string, options: PackageOptions = {}): Promise<string> {
   try {
@@ -71,6 +82,7 @@ export async function bundleAgent(entry: string, options: PackageOptions = {}): 
       write: false,
       logLevel: 'silent',
       plugins: [englishOnlyZod],
+      nodePaths: sdkNodeModules(),
     });
     return result.outputFiles[0]!.text;
   } catch (err) {
