@@ -42,14 +42,22 @@ export interface AgentEmailMessage {
   subject: string;
   text: string;
   html?: string;
-  /** ISO 8601: the platform queues the message durably and sends it then (cancelled if the deployment is deleted). */
+  /**
+   * ISO 8601 with a zone (…Z or ±hh:mm), at most 90 days ahead: the platform queues the message durably
+   * and sends it then (cancelled if the deployment is deleted); now or past sends at once.
+   */
   send_at?: string;
 }
 
 /** browser_automation: one page per call in a fresh browser context, limited to the deployment's allowed hosts. */
 export interface AgentBrowserReadOptions {
-  /** CSS selectors whose first match's visible text is returned in `fields`. */
+  /** Up to 50: name (letters, digits, _) → a CSS selector whose first match's visible text is returned in `fields`. */
   selectors?: Record<string, string>;
+  /** A CSS selector to wait for after the page's `load`. */
+  wait_for?: string;
+  /** Also return the page's links (at most 100). */
+  links?: boolean;
+  /** 100–60 000 ms; default 15 000; never past the run's deadline. */
   timeout_ms?: number;
 }
 
@@ -57,14 +65,24 @@ export interface AgentBrowserPage {
   url: string;
   status: number;
   title: string;
-  /** The page's visible text (capped). */
+  /** The page's visible text (at most 64 KiB). */
   text: string;
+  text_truncated: boolean;
   fields: Record<string, string | null>;
+  links?: { href: string; text: string }[];
+  /** Requests of the page the platform refused (a host not allowed, a private address). */
+  blocked: { url: string; code: string }[];
+  blocked_count: number;
 }
 
 export interface AgentBrowser {
-  read(url: string, options?: AgentBrowserReadOptions): Promise<AgentBrowserPage>;
+  read(url: string | { toString(): string }, options?: AgentBrowserReadOptions): Promise<AgentBrowserPage>;
 }
+
+/** What `ctx.email.send` answers: sent now, or queued durably for `send_at`. */
+export type AgentEmailResult =
+  | { status: 'sent'; message_id: string | null }
+  | { status: 'scheduled'; id: string; send_at: string; message_id: string };
 
 /** file_storage: text files of this deployment. */
 export interface AgentStorage {
@@ -95,7 +113,7 @@ export interface AgentContext {
   /** http_request. The platform refuses private, loopback and link-local addresses. */
   fetch?(url: string | { toString(): string }, init?: AgentFetchInit): Promise<AgentFetchResponse>;
   /** email */
-  email?: { send(message: AgentEmailMessage): Promise<unknown> };
+  email?: { send(message: AgentEmailMessage): Promise<AgentEmailResult> };
   /** file_storage */
   storage?: AgentStorage;
   /** database_read / database_write */

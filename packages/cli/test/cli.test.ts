@@ -84,7 +84,7 @@ describe('frameos CLI', () => {
     expect(human.stdout).toMatch(/✓ counts words/);
     expect(human.stdout).toMatch(/4 passed, 0 failed/);
     // Not a TTY: no colour codes.
-    expect(human.stdout).not.toMatch(/\u001b\[/);
+    expect(human.stdout).not.toContain(String.fromCharCode(27));
 
     const ran = await frameos(['dev', '--json'], { cwd: project });
     expect(json(ran)).toMatchObject({ status: 'succeeded', outputs: { count: 4 }, logs: [{ level: 'log', message: 'counted 4 words' }] });

@@ -112,7 +112,12 @@ export function localHost(options: LocalHostOptions, record: LocalRecord): (call
       case 'email.send': {
         const message = (args[0] ?? {}) as Record<string, unknown>;
         record.emails.push(message);
-        return { id: `local_email_${++emailSeq}`, status: typeof message.send_at === 'string' ? 'scheduled' : 'recorded' };
+        // The platform's answer shapes; locally nothing is sent (record.emails holds the message).
+        const id = `local_email_${++emailSeq}`;
+        const sendAt = typeof message.send_at === 'string' ? Date.parse(message.send_at) : NaN;
+        return Number.isFinite(sendAt) && sendAt > Date.now()
+          ? { status: 'scheduled', id, send_at: new Date(sendAt).toISOString(), message_id: `<${id}@localhost>` }
+          : { status: 'sent', message_id: `<${id}@localhost>` };
       }
       case 'storage.put':
         record.storage.set(String(args[0]), String(args[1]));
