@@ -53,7 +53,13 @@ export interface LocalServer {
   requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
 }
 
-export type Route = (req: { method: string; url: URL; headers: IncomingMessage['headers']; body: string }) => { status?: number; headers?: Record<string, string>; body: unknown } | Promise<{ status?: number; headers?: Record<string, string>; body: unknown }>;
+export interface RouteAnswer {
+  status?: number;
+  headers?: Record<string, string | undefined>;
+  body: unknown;
+}
+
+export type Route = (req: { method: string; url: URL; headers: IncomingMessage['headers']; body: string }) => RouteAnswer | Promise<RouteAnswer>;
 
 /** A node:http server on 127.0.0.1 for the file (beforeAll/afterAll); a string body is sent as is, anything else as JSON. */
 export function useLocalServer(route: Route): LocalServer {
@@ -69,7 +75,8 @@ export function useLocalServer(route: Route): LocalServer {
           (answer) => {
             const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
             const type = typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json';
-            res.writeHead(answer.status ?? 200, { 'content-type': type, ...answer.headers });
+            const headers = Object.fromEntries(Object.entries({ 'content-type': type, ...answer.headers }).filter((e): e is [string, string] => e[1] !== undefined));
+            res.writeHead(answer.status ?? 200, headers);
             res.end(text);
           },
           (err: unknown) => {
