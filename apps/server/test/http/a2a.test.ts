@@ -130,7 +130,7 @@ describe('A2A for marketplace agents', () => {
         inputModes: ['application/json', 'text/plain'],
         outputModes: ['application/json'],
       }]);
-      expect(card.capabilities.extensions).toEqual([{
+      expect(card.capabilities?.extensions).toEqual([{
         uri: A2A_PRICING_EXTENSION_URI,
         description: expect.any(String),
         params: { skills: [{ skill_id: HELLO, model: 'per_execution', amount: 100, currency: 'USD' }] },
@@ -148,7 +148,7 @@ describe('A2A for marketplace agents', () => {
       };
       await expect(verify(card)).resolves.toBeDefined();
       const tampered = structuredClone(card);
-      (tampered.capabilities.extensions[0]!.params as { skills: Array<{ amount: number }> }).skills[0]!.amount = 1;
+      (tampered.capabilities!.extensions![0]!.params as { skills: Array<{ amount: number }> }).skills[0]!.amount = 1;
       await expect(verify(tampered)).rejects.toThrow();
       expect(await verifyAgentCard(card, jwks.keys)).toBe(true);
       expect(await verifyAgentCard(tampered, jwks.keys)).toBe(false);

@@ -125,7 +125,8 @@ export function buildAgentCard(input: AgentCardInput): A2AAgentCard {
       name: manifest.name,
       description,
       tags,
-      examples: [inputsExample(manifest)],
+      // The manifest's own examples (as the agent SDK writes them) when it has any, else a sample from the field types.
+      examples: manifest.metadata.examples?.length ? manifest.metadata.examples.map((e) => JSON.stringify(e.inputs)) : [inputsExample(manifest)],
       inputModes: A2A_INPUT_MODES,
       outputModes: A2A_OUTPUT_MODES,
     }],
