@@ -1,0 +1,203 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { packageAgent, type AgentPackage } from '@frameos/agent-sdk/node';
+import type { Sandbox } from '@frameos/sandbox';
+import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
+import { closeBrowser, closeEmailTransport, defaultCapabilities, listScheduledEmails, sendDueEmails } from '../../src/modules/executions/capabilities/index.ts';
+import { useTestApp } from '../support/test-app.ts';
+import {
+  deploy, developer, expectExecutionHoldResolved, marketplaceBalance, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance,
+  type DeveloperFixture, type PayerFixture,
+} from '../support/marketplace-kit.ts';
+
+// The two native catalogue agents on the platform: packaged with the SDK, published, deployed and run
+// by a worker with its real capabilities. LinkedIn Outreach reads profile pages of a local site in the
+// real Chromium and sends to a local provider; Email Drip Campaign's messages reach a real SMTP server,
+// the later ones when the test clock is fast-forwarded (no sleeps), and none after a deployment is deleted.
+
+const AGENTS = join(import.meta.dirname, '../../../../agents');
+const DAY = 86_400_000;
+
+const received: { to: string[]; raw: string }[] = [];
+let smtp: SMTPServer;
+let smtpUrl = '';
+let site: Server;
+let siteUrl = '';
+const providerCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
+
+const profilePage = (name: string, headline: string, company: string) => `<!doctype html><html><head><title>${name} | LinkedIn</title></head><body>
+  <section class="top-card-layout">
+    <h1 class="top-card-layout__title">${name}</h1>
+    <h2 class="top-card-layout__headline">${headline}</h2>
+    <div data-section="currentPositionsDetails"><a class="top-card-link"><span class="top-card-link__description">${company}</span></a></div>
+    <div class="profile-info-subheader" id="sub"></div>
+  </section>
+  <script>document.getElementById('sub').innerHTML = '<span class="top-card__subline-item">Zürich, Switzerland</span>';</script>
+</body></html>`;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+
+  site = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/in/marie-curie') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(profilePage('Marie Curie', 'Head of Research at Radium Labs', 'Radium Labs'));
+      }
+      if (req.url === '/v1/connection-requests' && req.method === 'POST') {
+        providerCalls.push({ headers: req.headers, body });
+        res.writeHead(req.headers.authorization === 'Bearer pk_live_test' ? 201 : 401, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(req.headers.authorization === 'Bearer pk_live_test' ? { id: `cr_${providerCalls.length}`, status: 'pending' } : { error: 'bad key' }));
+      }
+      res.writeHead(404);
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+});
+
+// Started after the servers above (its options read their URLs); the profile site is on loopback.
+const t = useTestApp(() => ({ env: { ...marketplaceEnv, RUNTIME_ALLOW_PRIVATE_NETWORKS: '1', SMTP_URL: smtpUrl, SMTP_FROM: 'FrameOS agents <agents@frameos.test>' } }));
+let sandbox: Sandbox;
+let worker: ExecutionWorker;
+let dev: DeveloperFixture;
+let linkedin: AgentPackage;
+let drip: AgentPackage;
+
+beforeAll(async () => {
+  sandbox = newSandbox();
+  worker = testWorker(t, sandbox, defaultCapabilities(t.appCtx));
+  const admin = await platformAdminToken(t);
+  dev = await developer(t, 'FrameOS Demo');
+  const pack = (name: string) => packageAgent(join(AGENTS, name, 'src/index.ts'), { developerId: dev.developerId });
+  [linkedin, drip] = await Promise.all([pack('linkedin-outreach'), pack('email-sequence')]);
+  for (const pkg of [linkedin, drip]) await publishAgent(t, dev, admin, { manifest: pkg.manifest as never, code: pkg.code });
+});
+
+afterAll(async () => {
+  await closeBrowser(t.appCtx);
+  closeEmailTransport(t.appCtx);
+  await sandbox.close();
+  site.closeAllConnections();
+  await new Promise<void>((resolve) => site.close(() => resolve()));
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  providerCalls.length = 0;
+});
+
+async function run(who: PayerFixture, agentId: string, deploymentId: string, inputs: Record<string, unknown>) {
+  const queued = await t.request('POST', `/agents/${agentId}/execute`, { token: who.agentKey, body: { deployment_id: deploymentId, inputs } });
+  expect(queued.status, queued.text).toBe(202);
+  await worker.drain();
+  const done = await t.request('GET', `/executions/${queued.body.execution_id}`, { token: who.agentKey });
+  return { queued: queued.body, done: done.body };
+}
+
+const subjectOf = (raw: string) => /^Subject: (.+)$/m.exec(raw)?.[1]?.trim();
+const messageIdOf = (raw: string) => /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim();
+
+describe('LinkedIn Outreach (agt_linkedin_outreach) on the platform', () => {
+  it('reads the profile in Chromium, sends the personalised note to the provider with the bearer key; 50 cents per run', async () => {
+    const buyer = await payer(t, ['agt_linkedin_outreach']);
+    const deployment = await deploy(t, buyer, 'agt_linkedin_outreach', {
+      config: { provider_url: `${siteUrl}/v1/connection-requests` }, secrets: { provider_api_key: 'pk_live_test' }, allowed_hosts: ['127.0.0.1'],
+    });
+    const devBefore = await marketplaceBalance(t, 'developer_payable', `${dev.developerId}/agt_linkedin_outreach`);
+    const profileUrl = `${siteUrl}/in/marie-curie`;
+    const { queued, done } = await run(buyer, 'agt_linkedin_outreach', deployment, { profile_url: profileUrl, message_template: 'Hi {{first_name}}, your research at {{company}} ({{location}}) is inspiring. Happy to connect!' });
+    expect(queued.held).toEqual({ amount: 50, currency: 'USD' });
+    const message = 'Hi Marie, your research at Radium Labs (Zürich, Switzerland) is inspiring. Happy to connect!';
+    expect(done, JSON.stringify(done.error)).toMatchObject({
+      status: 'succeeded', cost: { amount: 50, currency: 'USD' },
+      outputs: { profile_url: profileUrl, name: 'Marie Curie', first_name: 'Marie', headline: 'Head of Research at Radium Labs', company: 'Radium Labs', location: 'Zürich, Switzerland', message, truncated: false, sent: true, request_id: 'cr_1', status: 'pending' },
+    });
+    expect(providerCalls).toHaveLength(1);
+    expect(providerCalls[0]!.headers).toMatchObject({ authorization: 'Bearer pk_live_test', 'content-type': 'application/json', 'idempotency-key': done.execution_id });
+    expect(JSON.parse(providerCalls[0]!.body)).toEqual({ profile_url: profileUrl, message });
+    expect(await walletBalance(t, buyer)).toBe(10_000 - 50);
+    // 50 split: floor(50 × 20 %) = 10 to the platform, 40 to the developer.
+    expect(await marketplaceBalance(t, 'developer_payable', `${dev.developerId}/agt_linkedin_outreach`)).toBe(devBefore + 40);
+    await expectExecutionHoldResolved(t, done.payment_id);
+
+  });
+
+  it('a deployment without a provider fails with a configuration error and is not charged', async () => {
+    const buyer = await payer(t, ['agt_linkedin_outreach']);
+    const deployment = await deploy(t, buyer, 'agt_linkedin_outreach', { allowed_hosts: ['127.0.0.1'] });
+    const { done } = await run(buyer, 'agt_linkedin_outreach', deployment, { profile_url: `${siteUrl}/in/marie-curie` });
+    expect(done).toMatchObject({ status: 'failed', error: { code: 'agent_error', message: expect.stringMatching(/^configuration: set config\.provider_url/) } });
+    expect(providerCalls).toHaveLength(0);
+    expect(await walletBalance(t, buyer)).toBe(10_000);
+  });
+});
+
+describe('Email Drip Campaign (agt_email_sequence) on the platform', () => {
+  const steps = [
+    { subject: 'Welcome, {{first_name}}', text: 'Hi {{first_name}}, welcome aboard.', delay_days: 0 },
+    { subject: 'Tips for {{company|your team}}', text: 'Three tips, {{first_name}}.', delay_days: 2 },
+    { subject: 'Checking in, {{first_name}}', text: 'Any questions?', delay_days: 3 },
+  ];
+
+  it('sends step 1 at once and the later steps when due; a deleted deployment\'s later steps are never sent; the subscription is charged once', async () => {
+    const buyer = await payer(t, ['agt_email_sequence']);
+    const first = await deploy(t, buyer, 'agt_email_sequence');
+    const second = await deploy(t, buyer, 'agt_email_sequence');
+    // Each deployment's first 30-day period, charged at deploy; runs cost nothing while paid up.
+    expect(await walletBalance(t, buyer)).toBe(10_000 - 2 * 500);
+    const start = t.clock.now().toISOString();
+
+    const a = await run(buyer, 'agt_email_sequence', first, { recipient: { email: 'ada@example.com', name: 'Ada Lovelace', fields: { company: 'Engines Ltd' } }, steps, start_at: start });
+    expect(a.queued.held).toEqual({ amount: 0, currency: 'USD' });
+    expect(a.done, JSON.stringify(a.done.error)).toMatchObject({ status: 'succeeded', cost: { amount: 0, currency: 'USD' }, outputs: { sent: 1, scheduled: 2, failed: 0, recipients: 1 } });
+    const emails = a.done.outputs.emails as { step: number; status: string; id: string | null; message_id: string; send_at: string }[];
+    expect(emails.map((e) => [e.step, e.status])).toEqual([[1, 'sent'], [2, 'scheduled'], [3, 'scheduled']]);
+    expect(emails.map((e) => Date.parse(e.send_at) - Date.parse(start)).slice(1)).toEqual([2 * DAY, 5 * DAY]);
+    expect(received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Welcome, Ada']]);
+
+    const b = await run(buyer, 'agt_email_sequence', second, { recipient: { email: 'bob@example.com', name: 'Bob' }, steps, start_at: start });
+    expect(b.done).toMatchObject({ status: 'succeeded', outputs: { sent: 1, scheduled: 2 } });
+    expect(received.map((m) => subjectOf(m.raw))).toEqual(['Welcome, Ada', 'Welcome, Bob']);
+    expect((await t.request('DELETE', `/deployments/${second}`, { token: buyer.org.orgKey })).status).toBe(200);
+    expect((await listScheduledEmails(t.appCtx.database.db, second, 10)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+
+    // Fast-forward: nothing before it is due, then step 2 on day 2 and step 3 on day 5, only for Ada.
+    received.length = 0;
+    t.clock.advance(2 * DAY - 60_000);
+    expect(await sendDueEmails(t.appCtx)).toBe(0);
+    t.clock.advance(60_000);
+    expect(await sendDueEmails(t.appCtx)).toBe(1);
+    t.clock.advance(3 * DAY);
+    expect(await sendDueEmails(t.appCtx)).toBe(1);
+    t.clock.advance(30 * DAY);
+    expect(await sendDueEmails(t.appCtx)).toBe(0);
+    expect(received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Tips for Engines Ltd'], [['ada@example.com'], 'Checking in, Ada']]);
+    expect(received.map((m) => messageIdOf(m.raw))).toEqual([emails[1]!.message_id, emails[2]!.message_id]);
+    expect(received[1]!.raw).toContain('Any questions?');
+    expect((await listScheduledEmails(t.appCtx.database.db, first, 10)).map((r) => r.status)).toEqual(['sent', 'sent']);
+    // Two runs, still only the two deploy charges (the renewal 30 days on is the worker's, not run here).
+    expect(await walletBalance(t, buyer)).toBe(10_000 - 2 * 500);
+  });
+});
