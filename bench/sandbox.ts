@@ -7,6 +7,8 @@
  *    agent module, run the handler, dispose. p50/p99 of each.
  * 2. The pool (createQuickJSProcessPool, one child per core): sequential latency p50/p99, then
  *    runs/s with 64 runs in flight, then the children's RSS after 10 000 runs (a leak shows here).
+ * 3. An agent made with @frameos/agent-sdk (Zod bundled, ~200 kB): its bundle size and the pool's
+ *    sequential latency per run, which is mostly compiling that bundle in a fresh context.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { availableParallelism, cpus } from 'node:os';
 import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { createQuickJSProcessPool } from '../packages/sandbox/src/sandbox-pool.ts';
+import { packageAgent } from '../packages/agent-sdk/src/node/index.ts';
 import type { SandboxRunRequest } from '../packages/sandbox/src/sandbox.ts';
 
 const HELLO = readFileSync(new URL('../agents/hello-world/index.js', import.meta.url), 'utf8');
@@ -125,10 +128,29 @@ async function pool() {
   };
 }
 
+/** An SDK agent (packages/agent-sdk/test/fixtures/greeter): what bundling Zod costs per run. */
+async function sdkAgent() {
+  const pkg = await packageAgent(new URL('../packages/agent-sdk/test/fixtures/greeter/index.ts', import.meta.url).pathname);
+  const sandbox = createQuickJSProcessPool();
+  const run = (i: number) => sandbox.run({ ...request(i), code: pkg.code, codeSha256: pkg.sha256, inputs: { name: `n${i}` }, capabilities: pkg.manifest.capabilities });
+  const first = await run(0);
+  if (first.status !== 'succeeded') throw new Error(`greeter: ${JSON.stringify(first)}`);
+  const runs = Math.max(50, Math.floor(SEQUENTIAL_RUNS / 5));
+  const latencies: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await run(i);
+    latencies.push(performance.now() - t0);
+  }
+  await sandbox.close();
+  return { bundleBytes: pkg.bytes, sequential: { runs, latencyMs: summary(latencies) } };
+}
+
 const result = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, Node ${process.versions.node}`,
   phasesMs: await phases(),
   pool: await pool(),
+  sdkAgent: await sdkAgent(),
 };
 console.log(JSON.stringify(result, null, 2));
