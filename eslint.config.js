@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'coverage/**', '**/dist/**', 'packages/db/migrations/**', 'tmp/**', 'test-results/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'coverage/**', '**/dist/**', 'packages/db/migrations/**', 'tmp/**', 'test-results/**', 'docs/reference/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

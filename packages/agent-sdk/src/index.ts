@@ -1,8 +1,10 @@
 /**
- * @frameos/agent-sdk: write a FrameOS agent. An agent is one self-contained ES module whose default
+ * `@frameos/agent-sdk`: write a FrameOS agent. An agent is one self-contained ES module whose default
  * export is `defineAgent({ manifest, inputs, outputs, handler })`; `package()` (from
  * `@frameos/agent-sdk/node`) bundles it with its dependencies, Zod included, for the registry.
  * This entry point is bundled into agents: it imports nothing but Zod.
+ *
+ * @module @frameos/agent-sdk
  */
 export { z } from 'zod';
 export * from './context.ts';

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { closeLocalSandbox } from '@frameos/agent-sdk/node';
 import { fromApiError, type CommandContext } from './context.ts';
 import { CliError, createOutput, EXIT, printError, type OutputStreams } from './output.ts';
+import { CLI_VERSION } from './version.ts';
 import { devCommand, initCommand, testCommand, validateCommand } from './commands/project.ts';
 import {
   agentsListCommand, agentsShowCommand, deployCommand, deploymentsCreateCommand, deploymentsListCommand, loginCommand, mcpCommand, payCommand, receiptsVerifyCommand, runCommand,
@@ -19,7 +20,7 @@ export async function runCli(argv: string[], streams: OutputStreams = { stdout: 
   let code: number = EXIT.ok;
   const program = new Command('frameos')
     .description('FrameOS: build, test and publish agents; run them, pay and verify receipts.')
-    .version('0.1.0')
+    .version(CLI_VERSION)
     .option('--json', 'print one JSON document (results and errors) instead of text')
     .option('--api-url <url>', 'the FrameOS API (default: FROS_API_URL, then frameos login, then http://localhost:3000)')
     .option('--api-key <key>', 'an API key (default: FROS_API_KEY, then frameos login)')

@@ -1,3 +1,10 @@
+/**
+ * `@frameos/client`: a typed client for the FrameOS API — `createFrameOSClient({ baseUrl, apiKey })`
+ * gives every route typed from /openapi.json (`api`), `pay()` and `runAgent()`; automatic
+ * idempotency keys, safe retries, typed errors, offline mandate and receipt-chain verification.
+ *
+ * @module @frameos/client
+ */
 import { createApi, type Api, type ClientOptions } from './client.ts';
 import { pay, type PayInput, type PayResult } from './pay.ts';
 import { runAgent, type Execution, type RunAgentInput, type RunAgentOptions } from './run-agent.ts';

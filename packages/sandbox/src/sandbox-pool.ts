@@ -39,8 +39,14 @@ export interface QuickJSPool extends Sandbox {
   childPids(): number[];
 }
 
-const CHILD_ENTRY = fileURLToPath(new URL('./sandbox-child.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * From the sources (the repository: server, tests, SDK) the child is TypeScript run through the tsx
+ * loader; from the compiled package (`npm run packages:pack`, dist/*.js) it is plain JavaScript and
+ * needs no loader — tsx is not a dependency of the published package.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+const CHILD_ENTRY = fileURLToPath(new URL(COMPILED ? './sandbox-child.js' : './sandbox-child.ts', import.meta.url));
+const CHILD_EXEC_ARGV = COMPILED ? [] : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
 interface ActiveRun {
   id: number;
@@ -91,7 +97,7 @@ export function createQuickJSProcessPool(options: QuickJSPoolOptions = {}): Quic
 
   function spawn(): void {
     const proc = fork(CHILD_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: CHILD_EXEC_ARGV,
       env: {},
       stdio: ['ignore', 'ignore', options.childStderr ?? 'inherit', 'ipc'],
       serialization: 'json',

@@ -1,3 +1,5 @@
+import { CLI_VERSION } from '../version.ts';
+
 /** The files `frameos init` writes: an agent whose own test (`frameos test`) passes as scaffolded. */
 export interface TemplateInput {
   id: string;
@@ -14,7 +16,7 @@ export function projectFiles(t: TemplateInput): Record<string, string> {
       type: 'module',
       frameos: { entry: 'src/index.ts' },
       scripts: { dev: 'frameos dev', test: 'frameos test', validate: 'frameos validate', deploy: 'frameos deploy' },
-      dependencies: { '@frameos/agent-sdk': '^0.1.0' },
+      dependencies: { '@frameos/agent-sdk': `^${CLI_VERSION}` },
     }, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true }, include: ['src'] }, null, 2)}\n`,
     'src/index.ts': `import { defineAgent, z } from '@frameos/agent-sdk';
