@@ -67,7 +67,7 @@ describe('the demo seed', () => {
     expect(new Set(policies.map((p) => p.agent_account_id))).toEqual(new Set(agents.map((a) => a.id)));
     expect(new Set(policies.map((p) => p.per_tx_cap)).size).toBe(5);
     const ofLow = policies.filter((p) => p.agent_account_id === agentOfTier('LOW').agent_account_id) as (Listed & { currency: string; vendor_allowlist: string[] })[];
-    expect(ofLow.map((p) => [p.currency, p.vendor_allowlist]).sort()).toEqual([['INR', ['acme_api']], ['USD', ['agt_hello_world', 'agt_math']], ['USD', ['weather_x402', 'search_x402']]]);
+    expect(ofLow.map((p) => [p.currency, p.vendor_allowlist]).sort()).toEqual([['INR', ['acme_api']], ['USD', demo.marketplace.agents], ['USD', ['weather_x402', 'search_x402']]]);
   });
 
   it('registers acme_api on the ledger rail and two x402 vendors', async () => {
@@ -109,9 +109,11 @@ describe('the demo seed', () => {
     expect(verify.body).toMatchObject({ valid: true, length: 5, first_invalid_seq: null, head_hash: receipts.body.data[4].hash });
   });
 
-  it('publishes and approves hello-world and math, and deploys hello-world for the research agent', async () => {
-    const catalogue = await t.request('GET', '/agents', { token: demo.org_api_key });
-    expect(catalogue.body.data.map((a: { agent_id: string }) => a.agent_id).sort()).toEqual(['agt_hello_world', 'agt_math']);
+  it('publishes and approves hello-world, math and the SDK catalogue agents, and deploys hello-world for the research agent', async () => {
+    const catalogue = await t.request('GET', '/agents?limit=100', { token: demo.org_api_key });
+    const listed = catalogue.body.data.map((a: { agent_id: string }) => a.agent_id).sort();
+    expect(listed).toEqual([...demo.marketplace.agents].sort());
+    expect(listed).toEqual(expect.arrayContaining(['agt_hello_world', 'agt_math', 'agt_linkedin_outreach', 'agt_email_sequence']));
     const deployment = await t.request('GET', `/deployments/${demo.marketplace.deployment_id}`, { token: demo.org_api_key });
     expect(deployment.body).toMatchObject({ agent_id: 'agt_hello_world', status: 'active', agent_account_id: agentOfTier('LOW').agent_account_id, policy_id: demo.marketplace.policy_id });
   });
