@@ -8,6 +8,8 @@ import { useTestApp } from '../../../apps/server/test/support/test-app.ts';
 import { setupAgent, signupOrg } from '../../../apps/server/test/support/fixtures.ts';
 import { developer, marketplaceEnv, newSandbox, payer, platformAdminToken, testWorker, walletBalance, type DeveloperFixture } from '../../../apps/server/test/support/marketplace-kit.ts';
 import type { ExecutionWorker } from '../../../apps/server/src/modules/executions/execution-runner.ts';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { runCli } from '../src/program.ts';
 
 const BIN = join(import.meta.dirname, '../bin/frameos.js');
@@ -199,6 +201,21 @@ describe('frameos CLI', () => {
     const caught = await frameos(['receipts', 'verify', '--file', join(work, 'forged.json'), '--json'], asAgent);
     expect(caught.code).toBe(1);
     expect(json(caught)).toMatchObject({ valid: false, first_invalid_seq: 1 });
+  });
+
+  it('frameos mcp serves the FrameOS tools over stdio with the stored or given key (the SDK client)', async () => {
+    const buyer = await payer(t, ['agt_anything']);
+    const client = new Client({ name: 'frameos-cli-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: env({ FROS_API_KEY: buyer.agentKey }), stderr: 'pipe' }));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['search_agents', 'run_agent', 'get_wallet', 'verify_receipts']));
+      const wallet = await client.callTool({ name: 'get_wallet', arguments: { agent_account_id: buyer.agentAccountId } });
+      expect(wallet.isError).not.toBe(true);
+      expect(JSON.stringify(wallet.content)).toContain('10000');
+    } finally {
+      await client.close();
+    }
   });
 
   it('usage errors exit 2 with a message', async () => {
