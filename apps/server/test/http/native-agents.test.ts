@@ -27,6 +27,8 @@ let smtpUrl = '';
 let site: Server;
 let siteUrl = '';
 const providerCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
+/** Bundled while the app starts (publishAgent sets the developer id). */
+let packaged: Promise<[AgentPackage, AgentPackage]>;
 
 const profilePage = (name: string, headline: string, company: string) => `<!doctype html><html><head><title>${name} | LinkedIn</title></head><body>
   <section class="top-card-layout">
@@ -39,6 +41,9 @@ const profilePage = (name: string, headline: string, company: string) => `<!doct
 </body></html>`;
 
 beforeAll(async () => {
+  const pack = (name: string) => packageAgent(join(AGENTS, name, 'src/index.ts'), { developerId: 'dev_pending' });
+  packaged = Promise.all([pack('linkedin-outreach'), pack('email-sequence')]);
+  packaged.catch(() => undefined); // awaited in the next beforeAll
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -89,8 +94,7 @@ beforeAll(async () => {
   worker = testWorker(t, sandbox, defaultCapabilities(t.appCtx));
   const admin = await platformAdminToken(t);
   dev = await developer(t, 'FrameOS Demo');
-  const pack = (name: string) => packageAgent(join(AGENTS, name, 'src/index.ts'), { developerId: dev.developerId });
-  [linkedin, drip] = await Promise.all([pack('linkedin-outreach'), pack('email-sequence')]);
+  [linkedin, drip] = await packaged;
   for (const pkg of [linkedin, drip]) await publishAgent(t, dev, admin, { manifest: pkg.manifest as never, code: pkg.code });
 });
 
