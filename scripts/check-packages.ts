@@ -10,7 +10,7 @@
  *    its node_modules, the repository's installed third-party packages linked beside them (tsx
  *    left out: the compiled packages must not need it) — plain `node` imports @frameos/client,
  *    @frameos/agent-sdk, @frameos/agent-sdk/node, @frameos/mcp and @frameos/sandbox, runs
- *    `frameos --version`, `frameos init demo --yes` and `frameos test` (the scaffolded agent run in
+ *    `frameos --version`, `frameos-mcp` (no key: exit 2), `frameos init demo --yes` and `frameos test` (the scaffolded agent run in
  *    the QuickJS sandbox: the compiled sandbox child), while a resolve hook refuses any module from
  *    the repository's packages/ or apps/ or any .ts file;
  * 3. a TypeScript consumer (NodeNext, strict, library checks on) type-checks against the installed
@@ -19,7 +19,7 @@
  *
  * Exits 1 with the failures listed. KEEP_PACKAGE_CHECK_DIR=1 keeps the install directory.
  */
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -211,12 +211,14 @@ try {
   run('node', ['imports.mjs']);
   const reported = run('frameos', ['--version']).trim();
   if (reported !== version) fail(`frameos --version printed ${JSON.stringify(reported)}, expected ${version}`);
+  const mcp = spawnSync('frameos-mcp', [], { cwd: installDir, env, encoding: 'utf8', timeout: 30_000 });
+  if (mcp.status !== 2 || !mcp.stderr.includes('FROS_API_KEY')) fail(`frameos-mcp without a key should exit 2 asking for FROS_API_KEY; it exited ${mcp.status}: ${mcp.stderr}${mcp.error ? String(mcp.error) : ''}`);
   run('frameos', ['init', 'demo', '--yes']);
   const sdkRange = (JSON.parse(readFileSync(join(installDir, 'demo', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@frameos/agent-sdk'];
   if (sdkRange !== `^${version}`) fail(`frameos init wrote @frameos/agent-sdk ${sdkRange}, expected ^${version}`);
   const tested = JSON.parse(run('frameos', ['test', '--json'], join(installDir, 'demo'))) as { passed?: boolean; total?: number; failed?: number };
   if (tested.passed !== true || !tested.total) fail(`frameos test in the scaffolded project: ${JSON.stringify(tested)}`);
-  step(`installed offline in ${installDir}; plain node imported every package; frameos --version, init, test (${tested.total} cases passed in the sandbox)`, t);
+  step(`installed offline in ${installDir}; plain node imported every package; frameos --version, frameos-mcp, init, test (${tested.total} cases passed in the sandbox)`, t);
 
   t = Date.now();
   mkdirSync(join(installDir, 'consumer'));
