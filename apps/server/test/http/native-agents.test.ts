@@ -7,6 +7,7 @@ import { packageAgent, type AgentPackage } from '@frameos/agent-sdk/node';
 import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 import { closeBrowser, closeEmailTransport, defaultCapabilities, listScheduledEmails, sendDueEmails } from '../../src/modules/executions/capabilities/index.ts';
+import { sqlReaderOf } from '../support/sql-reader.ts';
 import { useTestApp } from '../support/test-app.ts';
 import {
   deploy, developer, expectExecutionHoldResolved, marketplaceBalance, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance,
@@ -180,6 +181,10 @@ describe('Email Drip Campaign (agt_email_sequence) on the platform', () => {
     expect(emails.map((e) => [e.step, e.status])).toEqual([[1, 'sent'], [2, 'scheduled'], [3, 'scheduled']]);
     expect(emails.map((e) => Date.parse(e.send_at) - Date.parse(start)).slice(1)).toEqual([2 * DAY, 5 * DAY]);
     expect(received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Welcome, Ada']]);
+    // campaign.scheduled went out as the deploying org's agent.event.
+    const events = await sqlReaderOf(t)`select payload::text as payload from events where org_id = ${buyer.org.orgId} and type = 'agent.event'`;
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(String(events[0]!.payload))).toMatchObject({ data: { execution_id: a.done.execution_id, deployment_id: first, type: 'campaign.scheduled', data: { campaign_id: a.done.execution_id, sent: 1, scheduled: 2 } } });
 
     const b = await run(buyer, 'agt_email_sequence', second, { recipient: { email: 'bob@example.com', name: 'Bob' }, steps, start_at: start });
     expect(b.done).toMatchObject({ status: 'succeeded', outputs: { sent: 1, scheduled: 2 } });
