@@ -87,9 +87,9 @@ export default defineAgent({
   examples: [{ name: 'Firmographics', inputs: { domain: 'stripe.com', fields: ['name', 'industry', 'employees', 'country'] } }],
   handler: async (inputs, ctx) => {
     const providerUrl = ctx.config.provider_url;
-    if (typeof providerUrl !== 'string' || !/^https?:\/\//.test(providerUrl)) throw new Error('Configuration error: config.provider_url is not set; set it to your enrichment provider\'s company endpoint (Clearbit: https://company.clearbit.com/v2/companies/find, Hunter: https://api.hunter.io/v2/companies/find) and add its host to allowed_hosts.');
+    if (typeof providerUrl !== 'string' || !/^https?:\/\//.test(providerUrl)) throw new Error('configuration: config.provider_url is not set; set it to your enrichment provider\'s company endpoint (Clearbit: https://company.clearbit.com/v2/companies/find, Hunter: https://api.hunter.io/v2/companies/find) and add its host to allowed_hosts.');
     const apiKey = ctx.secrets.api_key;
-    if (!apiKey) throw new Error('Configuration error: the secret api_key is not set; add your enrichment provider\'s API key to the deployment\'s secrets.');
+    if (!apiKey) throw new Error('configuration: the secret api_key is not set; add your enrichment provider\'s API key to the deployment\'s secrets.');
     const domain = normaliseDomain(inputs.domain);
     const fields = [...new Set(inputs.fields)];
     const url = new URL(providerUrl);

@@ -46,8 +46,8 @@ describe('agt_data_enrichment', () => {
       agent.run({ domain: 'acme.test', fields: ['shoe_size'] }, configured()),
     ]);
     expect(unknown).toMatchObject({ status: 'succeeded', outputs: { found: false, company: { name: null }, confidence: 0, missing_fields: ['name'] } });
-    expect(noUrl).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: config\.provider_url is not set/) } });
-    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: the secret api_key is not set/) } });
+    expect(noUrl).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: config\.provider_url is not set/) } });
+    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: the secret api_key is not set/) } });
     expect(wrongKey).toMatchObject({ status: 'failed', error: { message: 'The provider refused the api_key (401): Invalid API key' } });
     expect(queued).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/still looking this company up \(202/) } });
     expect(badField).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/inputs\.fields\.0/) } });

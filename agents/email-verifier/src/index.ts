@@ -110,8 +110,8 @@ export default defineAgent({
   examples: [{ name: 'A few addresses', inputs: { emails: ['ada@example.com', 'info@example.com', 'someone@mailinator.com', 'bob@gmial.com', 'not-an-email'] } }],
   handler: async (inputs, ctx) => {
     const dohUrl = ctx.config.doh_url;
-    if (dohUrl !== undefined && (typeof dohUrl !== 'string' || !/^https?:\/\//.test(dohUrl))) throw new Error('Configuration error: config.doh_url must be a DNS-over-HTTPS JSON endpoint such as https://cloudflare-dns.com/dns-query.');
-    if (inputs.check_mx === true && !dohUrl) throw new Error('Configuration error: check_mx is true but config.doh_url is not set; set it to a DNS-over-HTTPS JSON endpoint (https://cloudflare-dns.com/dns-query or https://dns.google/resolve) and add its host to allowed_hosts.');
+    if (dohUrl !== undefined && (typeof dohUrl !== 'string' || !/^https?:\/\//.test(dohUrl))) throw new Error('configuration: config.doh_url must be a DNS-over-HTTPS JSON endpoint such as https://cloudflare-dns.com/dns-query.');
+    if (inputs.check_mx === true && !dohUrl) throw new Error('configuration: check_mx is true but config.doh_url is not set; set it to a DNS-over-HTTPS JSON endpoint (https://cloudflare-dns.com/dns-query or https://dns.google/resolve) and add its host to allowed_hosts.');
     const checkMx = inputs.check_mx ?? typeof dohUrl === 'string';
     const given = [...inputs.emails, ...(inputs.leads ?? []).map((l) => l.email)].map((e) => e.trim()).filter(Boolean);
     if (given.length === 0) throw new Error('Nothing to verify: give `emails` or `leads`.');

@@ -65,9 +65,9 @@ describe('agt_email_verifier', () => {
       agent.run({ emails: ['a@acme.test'] }, { config: { doh_url: 'dns.google' } }),
       agent.run({ emails: Array.from({ length: 1001 }, (_, i) => `u${i}@acme.test`) }),
     ]);
-    expect(mxWithoutDoh).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: check_mx is true but config\.doh_url is not set/) } });
+    expect(mxWithoutDoh).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: check_mx is true but config\.doh_url is not set/) } });
     expect(nothing).toMatchObject({ status: 'failed', error: { message: 'Nothing to verify: give `emails` or `leads`.' } });
-    expect(badDoh).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: config\.doh_url must be/) } });
+    expect(badDoh).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: config\.doh_url must be/) } });
     expect(tooMany).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/inputs\.emails/) } });
     expect(mxWithoutDoh.record.charges).toEqual([]);
   });

@@ -82,9 +82,9 @@ export default defineAgent({
   examples: [{ name: 'Executives of a company', inputs: { domain: 'example.com', limit: 5, seniority: ['executive'] } }],
   handler: async (inputs, ctx) => {
     const providerUrl = ctx.config.provider_url;
-    if (typeof providerUrl !== 'string' || !/^https?:\/\//.test(providerUrl)) throw new Error('Configuration error: config.provider_url is not set; set it to your people-search provider\'s domain-search endpoint (Hunter: https://api.hunter.io/v2/domain-search) and add its host to allowed_hosts.');
+    if (typeof providerUrl !== 'string' || !/^https?:\/\//.test(providerUrl)) throw new Error('configuration: config.provider_url is not set; set it to your people-search provider\'s domain-search endpoint (Hunter: https://api.hunter.io/v2/domain-search) and add its host to allowed_hosts.');
     const apiKey = ctx.secrets.api_key;
-    if (!apiKey) throw new Error('Configuration error: the secret api_key is not set; add your people-search provider\'s API key to the deployment\'s secrets.');
+    if (!apiKey) throw new Error('configuration: the secret api_key is not set; add your people-search provider\'s API key to the deployment\'s secrets.');
     const domain = normaliseDomain(inputs.domain);
     const pageSize = typeof ctx.config.page_size === 'number' && ctx.config.page_size >= 1 ? Math.min(100, Math.floor(ctx.config.page_size)) : 100;
     const leads: z.infer<typeof leadSchema>[] = [];

@@ -46,8 +46,8 @@ describe('agt_lead_finder', () => {
       agent.run({ domain: 'not a domain' }, configured()),
       agent.run({ domain: 'acme.test', seniority: ['intern'] }, configured()),
     ]);
-    expect(noUrl).toMatchObject({ status: 'failed', error: { code: 'agent_error', message: expect.stringMatching(/^Configuration error: config\.provider_url is not set/) } });
-    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: the secret api_key is not set/) } });
+    expect(noUrl).toMatchObject({ status: 'failed', error: { code: 'agent_error', message: expect.stringMatching(/^configuration: config\.provider_url is not set/) } });
+    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: the secret api_key is not set/) } });
     expect(wrongKey).toMatchObject({ status: 'failed', error: { message: 'The provider refused the api_key (401): No user found for the API key supplied' } });
     expect(limited).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/rate limit was reached \(429\)/) } });
     expect(badDomain).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/is not a domain name/) } });

@@ -190,9 +190,9 @@ export default defineAgent({
 
     const baseUrl = typeof ctx.config.llm_base_url === 'string' ? ctx.config.llm_base_url.trim() : '';
     const apiKey = ctx.secrets.llm_api_key ?? '';
-    if (ctx.config.llm_base_url !== undefined && typeof ctx.config.llm_base_url !== 'string') throw new Error('Configuration error: config.llm_base_url must be a string URL such as https://api.openai.com/v1.');
-    if (baseUrl && !apiKey) throw new Error('Configuration error: config.llm_base_url is set but the secret llm_api_key is missing; add it to the deployment\'s secrets, or remove llm_base_url to use the offline templates.');
-    if (apiKey && !baseUrl) throw new Error('Configuration error: the secret llm_api_key is set but config.llm_base_url is missing (an OpenAI-compatible base URL such as https://api.openai.com/v1).');
+    if (ctx.config.llm_base_url !== undefined && typeof ctx.config.llm_base_url !== 'string') throw new Error('configuration: config.llm_base_url must be a string URL such as https://api.openai.com/v1.');
+    if (baseUrl && !apiKey) throw new Error('configuration: config.llm_base_url is set but the secret llm_api_key is missing; add it to the deployment\'s secrets, or remove llm_base_url to use the offline templates.');
+    if (apiKey && !baseUrl) throw new Error('configuration: the secret llm_api_key is set but config.llm_base_url is missing (an OpenAI-compatible base URL such as https://api.openai.com/v1).');
 
     let draft: Draft;
     let model: string | undefined;

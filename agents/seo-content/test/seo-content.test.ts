@@ -68,8 +68,8 @@ describe('agt_seo_content', () => {
     expect(request.messages[1]!.content).toContain('## Why solar battery matters for homeowners');
     expect(request.messages[1]!.content).toContain('Most households with a solar battery');
     expect(wrongKey).toMatchObject({ status: 'failed', error: { message: 'The LLM provider answered 401 (check the llm_api_key secret): Incorrect API key provided' } });
-    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: config\.llm_base_url is set but the secret llm_api_key is missing/) } });
-    expect(noUrl).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Configuration error: the secret llm_api_key is set but config\.llm_base_url is missing/) } });
+    expect(noKey).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: config\.llm_base_url is set but the secret llm_api_key is missing/) } });
+    expect(noUrl).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^configuration: the secret llm_api_key is set but config\.llm_base_url is missing/) } });
     expect(await agent.run({ topic: 'x' })).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/inputs\.topic/) } });
   });
 });

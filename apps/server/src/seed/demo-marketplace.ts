@@ -18,7 +18,12 @@ export interface DemoMarketplace {
 const AGENTS_DIR = new URL('../../../../agents/', import.meta.url);
 const DEMO_AGENTS = ['hello-world', 'math'] as const;
 /** Catalogue agents written with the SDK (agents/<name>/src/index.ts), bundled with esbuild when the demo data is seeded. */
-const SDK_AGENTS = ['linkedin-outreach', 'email-sequence'] as const;
+const SDK_AGENTS = [
+  'linkedin-outreach', 'email-sequence',
+  // docs/catalog.md: the offline and provider-backed catalogue, whose inputs and outputs chain.
+  'data-scraper', 'summarizer', 'sentiment', 'keyword-extractor', 'seo-content', 'twitter-thread', 'web-monitor',
+  'lead-finder', 'email-verifier', 'lead-scorer', 'data-enrichment', 'csv-cleaner', 'invoice-parser', 'code-review',
+] as const;
 
 type DemoAgentSource = { manifest: Record<string, unknown> & { id: string; author: Record<string, unknown> }; code: string };
 

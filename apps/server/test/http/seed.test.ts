@@ -114,6 +114,12 @@ describe('the demo seed', () => {
     const listed = catalogue.body.data.map((a: { agent_id: string }) => a.agent_id).sort();
     expect(listed).toEqual([...demo.marketplace.agents].sort());
     expect(listed).toEqual(expect.arrayContaining(['agt_hello_world', 'agt_math', 'agt_linkedin_outreach', 'agt_email_sequence']));
+    // The catalogue agents of docs/catalog.md.
+    expect(listed).toEqual(expect.arrayContaining([
+      'agt_data_scraper', 'agt_summarizer', 'agt_sentiment', 'agt_keyword_extractor', 'agt_seo_content', 'agt_twitter_thread', 'agt_web_monitor',
+      'agt_lead_finder', 'agt_email_verifier', 'agt_lead_scorer', 'agt_data_enrichment', 'agt_csv_cleaner', 'agt_invoice_parser', 'agt_code_review',
+    ]));
+    expect(listed).toHaveLength(18);
     const deployment = await t.request('GET', `/deployments/${demo.marketplace.deployment_id}`, { token: demo.org_api_key });
     expect(deployment.body).toMatchObject({ agent_id: 'agt_hello_world', status: 'active', agent_account_id: agentOfTier('LOW').agent_account_id, policy_id: demo.marketplace.policy_id });
   });
