@@ -86,7 +86,7 @@ describe('package() and local runs', () => {
 
   it('refuses inputs as the platform does, then as the Zod schema does', async () => {
     expect(await runLocally(pkg, { nam: 'Ada' })).toMatchObject({ status: 'failed', error: { code: 'invalid_inputs', message: expect.stringMatching(/nam: is not one of the agent's inputs; name: is required/) } });
-    expect(await runLocally(pkg, { name: '' })).toMatchObject({ status: 'failed', error: { code: 'agent_error', message: expect.stringMatching(/inputs\.name: Too small/) } });
+    expect(await runLocally(pkg, { name: '' })).toMatchObject({ status: 'failed', error: { code: 'invalid_inputs', message: expect.stringMatching(/inputs\.name: Too small/) } });
   });
 
   it('refuses to package what is not an SDK agent, and a Node built-in', async () => {

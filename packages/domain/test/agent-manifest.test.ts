@@ -214,4 +214,18 @@ describe('input and output schemas', () => {
       { path: 'greeting', message: 'must be a string' },
     ]);
   });
+
+  it('accepts null for a field whose JSON Schema is nullable (Zod .nullable()), and only there', () => {
+    const m = {
+      inputs: [{ name: 'note', type: 'string' as const, required: false, schema: { anyOf: [{ type: 'string' }, { type: 'null' }] } }],
+      outputs: [
+        { name: 'company', type: 'string' as const, schema: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+        { name: 'title', type: 'string' as const, schema: { type: ['string', 'null'] } },
+        { name: 'name', type: 'string' as const },
+      ],
+    };
+    expect(outputProblems(m, { company: null, title: null, name: 'Ada' })).toEqual([]);
+    expect(outputProblems(m, { company: 'Acme', title: 'CTO', name: null })).toEqual([{ path: 'name', message: 'must be a string' }]);
+    expect(inputProblems(m, { note: null })).toEqual([]);
+  });
 });

@@ -14,7 +14,7 @@ export interface ChildRunRequest {
 
 export type ChildOutcome =
   | { status: 'succeeded'; outputsJson: string }
-  | { status: 'failed'; code: 'agent_error' | 'memory_limit_exceeded' | 'output_too_large' | 'invalid_output' | 'sandbox_crashed'; message: string }
+  | { status: 'failed'; code: 'agent_error' | 'invalid_inputs' | 'memory_limit_exceeded' | 'output_too_large' | 'invalid_output' | 'sandbox_crashed'; message: string }
   | { status: 'timed_out'; message: string }
   | { status: 'aborted'; message: string };
 

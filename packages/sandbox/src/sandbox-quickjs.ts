@@ -101,6 +101,9 @@ function classifyVmError(name: string, message: string): ChildOutcome {
   if (name === 'InternalError' && message === 'out of memory') {
     return { status: 'failed', code: 'memory_limit_exceeded', message: 'The agent ran out of memory (the limit is its memory_mb)' };
   }
+  // The agent SDK's own refusal of inputs or outputs (defineAgent's Zod schemas) keeps its meaning.
+  if (name === 'AgentSchemaError' && message.startsWith('Invalid inputs:')) return { status: 'failed', code: 'invalid_inputs', message };
+  if (name === 'AgentSchemaError' && message.startsWith('Invalid outputs:')) return { status: 'failed', code: 'invalid_output', message };
   return { status: 'failed', code: 'agent_error', message: name === 'Error' || name === '' ? message : `${name}: ${message}` };
 }
 

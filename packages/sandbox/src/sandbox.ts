@@ -100,7 +100,7 @@ export interface SandboxLogLine {
   message: string;
 }
 
-export type SandboxFailureCode = 'agent_error' | 'memory_limit_exceeded' | 'output_too_large' | 'invalid_output' | 'sandbox_crashed';
+export type SandboxFailureCode = 'agent_error' | 'invalid_inputs' | 'memory_limit_exceeded' | 'output_too_large' | 'invalid_output' | 'sandbox_crashed';
 
 /** Every outcome says whether log lines were dropped past `maxLogBytes` (`onLog` was not called for them). */
 export type SandboxOutcome =

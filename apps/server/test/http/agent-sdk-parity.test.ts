@@ -69,7 +69,7 @@ async function onPlatform(agentId: string, inputs: Record<string, unknown>): Pro
 
 function ending(local: LocalRunResult): Ending {
   // Locally refused inputs end the run before it starts, as the platform's 400 does.
-  if (local.error?.code === 'invalid_inputs') return { status: 'refused', code: 'invalid_inputs', outputs: null, logsTruncated: false };
+  if (local.error?.code === 'invalid_inputs' && local.error.problems) return { status: 'refused', code: 'invalid_inputs', outputs: null, logsTruncated: false };
   return { status: local.status, code: local.error?.code ?? null, outputs: local.outputs ?? null, logsTruncated: local.logsTruncated };
 }
 

@@ -256,7 +256,14 @@ function typeProblem(type: AgentFieldType, value: unknown): string | null {
   }
 }
 
-function fieldProblems(fields: readonly { name: string; type: AgentFieldType; required: boolean }[], value: unknown, what: string): Problem[] {
+/** A field whose full JSON Schema says it may be null (Zod's `.nullable()`: `anyOf [T, {type: null}]`, or `type: [T, 'null']`). */
+function allowsNull(schema: Record<string, unknown> | undefined): boolean {
+  if (!schema) return false;
+  if (Array.isArray(schema.type) && schema.type.includes('null')) return true;
+  return Array.isArray(schema.anyOf) && schema.anyOf.some((s) => isRecord(s) && s.type === 'null');
+}
+
+function fieldProblems(fields: readonly { name: string; type: AgentFieldType; required: boolean; schema?: Record<string, unknown> | undefined }[], value: unknown, what: string): Problem[] {
   if (!isRecord(value)) return [{ path: '', message: `must be an object of the agent's ${what}` }];
   const problems: Problem[] = [];
   const known = new Map(fields.map((f) => [f.name, f]));
@@ -268,6 +275,7 @@ function fieldProblems(fields: readonly { name: string; type: AgentFieldType; re
       if (field.required) problems.push({ path: field.name, message: 'is required' });
       continue;
     }
+    if (value[field.name] === null && allowsNull(field.schema)) continue;
     const problem = typeProblem(field.type, value[field.name]);
     if (problem) problems.push({ path: field.name, message: problem });
   }
