@@ -155,7 +155,8 @@ export default defineAgent({
     // Vendor: the first meaningful line (or a From: block); its email and tax id.
     const billIndex = lines.findIndex((l) => /^\s*(bill(ed)?\s+to|invoice\s+to|sold\s+to|customer|ship\s+to)\b/i.test(l));
     const fromIndex = lines.findIndex((l) => /^\s*(from|vendor|seller|supplier)\s*:/i.test(l));
-    const header = lines.slice(0, billIndex === -1 ? lines.length : billIndex);
+    const itemsHeader = lines.findIndex((l) => /\b(description|item|service|product|details)\b/i.test(l) && /\b(amount|total|price|rate|qty|quantity)\b/i.test(l));
+    const header = lines.slice(0, Math.min(...[billIndex, itemsHeader, lines.length].filter((i) => i !== -1)));
     const skipLine = (l: string) => !l.trim() || /^\s*(tax\s+)?invoice\b/i.test(l) || /\b(date|invoice|no\.|number|terms|due)\b\s*[:#]/i.test(l) || /@/.test(l) || /^\s*(from|vendor)\s*:\s*$/i.test(l);
     let vendorName: string | null = null;
     if (fromIndex !== -1) {
@@ -181,7 +182,7 @@ export default defineAgent({
     }
 
     // Line items: between the column header and the first totals line.
-    const headerIndex = lines.findIndex((l) => /\b(description|item|service|product|details)\b/i.test(l) && /\b(amount|total|price|rate|qty|quantity)\b/i.test(l));
+    const headerIndex = itemsHeader;
     const totalsIndex = lines.findIndex((l, i) => i > headerIndex && TOTAL_LABELS.some(([, re]) => re.test(l.trim())));
     const items: z.infer<typeof lineItem>[] = [];
     let lineAmountsMatch: boolean | null = null;

@@ -97,7 +97,7 @@ describe('agt_invoice_parser', () => {
       checks: { line_items_match_subtotal: true, totals_add_up: true, line_amounts_match: true },
     });
     expect(wrong).toMatchObject({ total: 40000, checks: { totals_add_up: false }, warnings: ['Subtotal + tax + shipping − discount is not the total.'] });
-    expect(jpy).toMatchObject({ currency: 'JPY', line_items: [{ quantity: 2, unit_price: 2400, amount: 4800 }], total: 4800, checks: { line_items_match_subtotal: true } });
+    expect(jpy).toMatchObject({ currency: 'JPY', vendor: { name: null }, line_items: [{ quantity: 2, unit_price: 2400, amount: 4800 }], total: 4800, checks: { line_items_match_subtotal: true } });
     expect(await agent.run({ text: 'short' })).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/inputs\.text/) } });
   });
 });
