@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { closeLocalSandbox, packageAgent, runLocally, type AgentPackage, type LocalRunOptions, type LocalRunResult } from '@frameos/agent-sdk/node';
+import { packageAgent, runLocally, type AgentPackage, type LocalRunOptions, type LocalRunResult } from '@frameos/agent-sdk/node';
 
 export const AGENTS_DIR = join(import.meta.dirname, '..');
 export const LOCAL_HOST = { allowedHosts: ['127.0.0.1'], allowPrivateNetworks: true } as const;
@@ -19,13 +19,13 @@ export interface PackagedAgent {
   ok: (inputs: Record<string, unknown>, options?: LocalRunOptions) => Promise<Record<string, unknown>>;
 }
 
-/** Packages agents/<name> once for the file (beforeAll); the local sandbox is closed after the file. */
+/** Packages agents/<name> once for the file (beforeAll; cached across files while the sources are unchanged). */
 export function useAgents<const N extends string>(...names: N[]): Record<N, PackagedAgent> {
   const packages = new Map<string, AgentPackage>();
   beforeAll(async () => {
     await Promise.all(names.map(async (name) => packages.set(name, await packageAgent(join(AGENTS_DIR, name, 'src/index.ts'), { developerId: 'dev_catalog_test' }))));
   });
-  afterAll(async () => closeLocalSandbox());
+  // The local sandbox is shared by the agent test files of a worker; idle, it keeps nothing alive.
   const agents = {} as Record<N, PackagedAgent>;
   for (const name of names) {
     const pkg = () => {

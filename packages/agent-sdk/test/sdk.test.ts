@@ -1,3 +1,5 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestProblems, inputJsonSchema } from '@frameos/domain';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +89,40 @@ describe('package() and local runs', () => {
   it('refuses inputs as the platform does, then as the Zod schema does', async () => {
     expect(await runLocally(pkg, { nam: 'Ada' })).toMatchObject({ status: 'failed', error: { code: 'invalid_inputs', message: expect.stringMatching(/nam: is not one of the agent's inputs; name: is required/) } });
     expect(await runLocally(pkg, { name: '' })).toMatchObject({ status: 'failed', error: { code: 'invalid_inputs', message: expect.stringMatching(/inputs\.name: Too small/) } });
+  });
+
+  it('reuses a packaged agent only while its files are unchanged (the package cache)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'frameos-sdk-cache-'));
+    try {
+      await cp(join(FIXTURES, 'greeter'), join(dir, 'greeter'), { recursive: true });
+      const entry = join(dir, 'greeter/index.ts');
+      const cacheDir = join(dir, 'cache');
+      const first = await packageAgent(entry, { cacheDir, developerId: 'dev_a' });
+      const again = await packageAgent(entry, { cacheDir, developerId: 'dev_b' });
+      expect(again.code).toBe(first.code);
+      expect([first.manifest.author.developer_id, again.manifest.author.developer_id]).toEqual(['dev_a', 'dev_b']);
+      await writeFile(entry, (await readFile(entry, 'utf8')).replace('Hello, ', 'Hi, '));
+      const changed = await packageAgent(entry, { cacheDir });
+      expect(changed.code).not.toBe(first.code);
+      expect(changed.code).toContain('Hi, ');
+      expect(changed.manifest.author.developer_id).toBe('dev_unset');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an idle local sandbox does not keep a process alive (no closeLocalSandbox needed)', async () => {
+    const script = `import { packageAgent, runLocally } from '@frameos/agent-sdk/node';
+      const pkg = await packageAgent(${JSON.stringify(join(FIXTURES, 'greeter/index.ts'))});
+      const r = await runLocally(pkg, { name: 'Ada' });
+      console.log(r.status);`;
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), timeout: 30_000 }, (err, stdout) => done({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }));
+      child.stdin?.end();
+    });
+    // A process held open by the sandbox would be killed at the timeout (code not 0).
+    expect(out).toEqual({ code: 0, stdout: 'succeeded\n' });
   });
 
   it('refuses to package what is not an SDK agent, and a Node built-in', async () => {

@@ -1,5 +1,4 @@
 import { Command, CommanderError, Option } from 'commander';
-import { closeLocalSandbox } from '@frameos/agent-sdk/node';
 import { fromApiError, type CommandContext } from './context.ts';
 import { CliError, createOutput, EXIT, printError, type OutputStreams } from './output.ts';
 import { CLI_VERSION } from './version.ts';
@@ -87,8 +86,7 @@ export async function runCli(argv: string[], streams: OutputStreams = { stdout: 
     // A command that already printed its result (a failed run, failed tests) only sets the exit code in JSON mode.
     if (!(json && err.details?.reported)) printError(out, streams, err);
     code = err.exitCode;
-  } finally {
-    await closeLocalSandbox();
   }
+  // The local sandbox (dev, test) stays up between calls in one process; idle, it does not keep the process alive.
   return code;
 }

@@ -71,8 +71,8 @@ describe('frameos CLI', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it('init → test → dev → validate: a scaffolded project works at once, offline (the real bin for init and test)', async () => {
-    const init = await spawned(['init', 'word-counter', '--name', 'CLI Word Counter', '--id', 'agt_cli_word_counter', '--json']);
+  it('init → test → dev → validate: a scaffolded project works at once, offline (the real bin for test)', async () => {
+    const init = await frameos(['init', 'word-counter', '--name', 'CLI Word Counter', '--id', 'agt_cli_word_counter', '--json']);
     expect(init.code, init.stderr).toBe(0);
     expect(json(init)).toMatchObject({ agent_id: 'agt_cli_word_counter', files: expect.arrayContaining(['package.json', 'src/index.ts', 'test/cases/counts-words.json']) });
     const project = join(work, 'word-counter');

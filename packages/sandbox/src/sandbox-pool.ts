@@ -30,6 +30,11 @@ export interface QuickJSPoolOptions {
   slotsPerProcess?: number;
   /** How long past its deadline (or its abort) a run may hold its child before the child is killed. */
   killGraceMs?: number;
+  /**
+   * Lets this process exit while no run is in flight (the children and their IPC channels are
+   * unref'd when idle, ref'd again for a run): a CLI or a test need not close the pool to finish.
+   */
+  unrefWhenIdle?: boolean;
   /** Where the children's stderr goes (their own faults; agents' logs go to onLog). */
   childStderr?: 'inherit' | 'ignore';
 }
@@ -86,6 +91,21 @@ export function createQuickJSProcessPool(options: QuickJSPoolOptions = {}): Quic
   let startupFailures = 0;
   let respawnTimer: NodeJS.Timeout | null = null;
 
+  /** With unrefWhenIdle: the children hold this process open only while there is work. */
+  function refreshRefs(): void {
+    if (!options.unrefWhenIdle) return;
+    const busy = queue.length > 0 || [...children].some((c) => c.runs.size > 0);
+    for (const child of children) {
+      if (busy) {
+        child.proc.ref();
+        child.proc.channel?.ref();
+      } else {
+        child.proc.unref();
+        child.proc.channel?.unref();
+      }
+    }
+  }
+
   const send = (child: Child, message: ParentMessage) => {
     if (child.gone || !child.proc.connected) return;
     try {
@@ -107,6 +127,7 @@ export function createQuickJSProcessPool(options: QuickJSPoolOptions = {}): Quic
     proc.on('message', (message: ChildMessage) => onMessage(child, message));
     proc.on('error', () => proc.kill('SIGKILL'));
     proc.on('exit', () => onExit(child));
+    refreshRefs();
   }
 
   function ensureChildren(): void {
@@ -292,6 +313,7 @@ export function createQuickJSProcessPool(options: QuickJSPoolOptions = {}): Quic
     } else if (ended.status === 'timed_out') run.resolve({ status: 'timed_out', error: { code: 'timed_out', message: ended.message }, durationMs, logsTruncated });
     else run.resolve({ status: 'aborted', error: { code: 'aborted', message: ended.message }, durationMs, logsTruncated });
     if (run.child && !run.child.gone) dispatch();
+    refreshRefs();
   }
 
   function abort(run: ActiveRun): void {
@@ -339,6 +361,7 @@ export function createQuickJSProcessPool(options: QuickJSPoolOptions = {}): Quic
         }
         queue.push(run);
         ensureChildren();
+        refreshRefs();
         dispatch();
       });
     },

@@ -38,13 +38,13 @@ export interface LocalRunResult {
 
 let shared: Sandbox | null = null;
 
-/** The sandbox local runs share: one QuickJS child process, as on the platform's workers. */
+/** The sandbox local runs share: one QuickJS child process, as on the platform's workers; it keeps the process alive only during a run. */
 export function localSandbox(): Sandbox {
-  shared ??= createQuickJSProcessPool({ processes: 1 });
+  shared ??= createQuickJSProcessPool({ processes: 1, unrefWhenIdle: true });
   return shared;
 }
 
-/** Stops the shared local sandbox's child process (a CLI calls it before exiting). */
+/** Stops the shared local sandbox's child process (optional: an idle one does not keep the process alive). */
 export async function closeLocalSandbox(): Promise<void> {
   const sandbox = shared;
   shared = null;

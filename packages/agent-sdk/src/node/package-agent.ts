@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +38,8 @@ export interface PackageOptions {
   developerId?: string;
   /** Default true. */
   minify?: boolean;
+  /** Where packaged agents are cached (default node_modules/.cache/frameos-agents); `false` for none. */
+  cacheDir?: string | false;
 }
 
 const formatMessages = (messages: Message[]) =>
@@ -67,6 +69,11 @@ function sdkNodeModules(): string[] {
 
 /** Bundles the agent at `entry` (TypeScript or JavaScript) into one ES module that imports nothing. */
 export async function bundleAgent(entry: string, options: PackageOptions = {}): Promise<string> {
+  return (await buildBundle(entry, options)).code;
+}
+
+/** The bundle and the files it was built from (absolute paths), which the package cache checks. */
+async function buildBundle(entry: string, options: PackageOptions): Promise<{ code: string; inputs: string[] }> {
   try {
     const result = await build({
       entryPoints: [resolve(entry)],
@@ -81,10 +88,13 @@ export async function bundleAgent(entry: string, options: PackageOptions = {}): 
       legalComments: 'none',
       write: false,
       logLevel: 'silent',
+      metafile: true,
       plugins: [englishOnlyZod],
       nodePaths: sdkNodeModules(),
     });
-    return result.outputFiles[0]!.text;
+    // Inputs of the plugin's virtual namespace are named "namespace:path"; their real files are inputs too.
+    const inputs = Object.keys(result.metafile.inputs).filter((path) => !/^[a-z-]+:/.test(path)).map((path) => resolve(path));
+    return { code: result.outputFiles[0]!.text, inputs };
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors;
     throw new AgentPackageError('build_failed', errors ? formatMessages(errors) : String(err));
@@ -110,17 +120,75 @@ export async function manifestOfBundle(code: string, options: PackageOptions = {
   }
 }
 
+interface CachedPackage {
+  /** sha256 of every file the bundle was built from: any change rebuilds it. */
+  inputs: Record<string, string>;
+  code: string;
+  /** Built without a developer id; `packageAgent` writes the caller's in. */
+  manifest: GeneratedManifest;
+}
+
+const memoryCache = new Map<string, CachedPackage>();
+
+/** node_modules/.cache/frameos-agents beside the SDK's own dependencies (like other build tools' caches). */
+function defaultCacheDir(): string | null {
+  const nodeModules = sdkNodeModules()[0];
+  return nodeModules ? join(nodeModules, '.cache', 'frameos-agents') : null;
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+async function unchanged(inputs: Record<string, string>): Promise<boolean> {
+  const checks = await Promise.all(Object.entries(inputs).map(async ([path, hash]) => readFile(path).then((bytes) => sha256(bytes) === hash, () => false)));
+  return checks.every(Boolean);
+}
+
+async function readCached(dir: string | null, key: string): Promise<CachedPackage | null> {
+  const memory = memoryCache.get(key);
+  if (memory) return memory;
+  if (!dir) return null;
+  return readFile(join(dir, `${key}.json`), 'utf8').then((text) => JSON.parse(text) as CachedPackage, () => null);
+}
+
+async function writeCached(dir: string | null, key: string, value: CachedPackage): Promise<void> {
+  memoryCache.set(key, value);
+  if (!dir) return;
+  // A cache that cannot be written (read-only install) only costs the next build.
+  try {
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `${key}.${process.pid}.tmp`);
+    await writeFile(temp, JSON.stringify(value));
+    await rename(temp, join(dir, `${key}.json`));
+  } catch {
+    // ignored on purpose
+  }
+}
+
 /**
  * `package()`: bundles the agent with esbuild into the single ES module the registry accepts and
  * builds its full manifest (inputs and outputs with JSON Schema from its Zod schemas), checked by the
- * registry's own rules.
+ * registry's own rules. The result is cached (in memory and under `cacheDir`, by default
+ * node_modules/.cache/frameos-agents) and reused only while every file it was built from — the agent,
+ * the SDK, Zod — is byte for byte the same.
  */
 export async function packageAgent(entry: string, options: PackageOptions = {}): Promise<AgentPackage> {
-  const code = await bundleAgent(entry, options);
-  const bytes = Buffer.byteLength(code);
-  if (bytes > MAX_AGENT_CODE_BYTES) throw new AgentPackageError('code_too_large', `The bundle is ${bytes} bytes; the registry takes at most ${MAX_AGENT_CODE_BYTES}.`);
-  const manifest = await manifestOfBundle(code, options);
-  return { manifest, code, sha256: createHash('sha256').update(code).digest('hex'), bytes, problems: manifestProblems(manifest) };
+  const dir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir || null;
+  const key = sha256(JSON.stringify([resolve(entry), options.minify ?? true]));
+  let cached = await readCached(dir, key);
+  if (cached && !(await unchanged(cached.inputs))) cached = null;
+  const fresh = !cached;
+  if (!cached) {
+    const { code, inputs } = await buildBundle(entry, options);
+    const bytes = Buffer.byteLength(code);
+    if (bytes > MAX_AGENT_CODE_BYTES) throw new AgentPackageError('code_too_large', `The bundle is ${bytes} bytes; the registry takes at most ${MAX_AGENT_CODE_BYTES}.`);
+    const hashes = Object.fromEntries(await Promise.all(inputs.map(async (path) => [path, sha256(await readFile(path))] as const)));
+    cached = { inputs: hashes, code, manifest: await manifestOfBundle(code) };
+  }
+  if (fresh) await writeCached(dir, key, cached);
+  else memoryCache.set(key, cached);
+  const manifest = structuredClone(cached.manifest);
+  if (options.developerId !== undefined) manifest.author.developer_id = options.developerId;
+  return { manifest, code: cached.code, sha256: sha256(cached.code), bytes: Buffer.byteLength(cached.code), problems: manifestProblems(manifest) };
 }
 
 /** The entry of an agent project: `package.json`'s `frameos.entry`, else src/index.ts, else index.js. */
