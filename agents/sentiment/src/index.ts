@@ -1,4 +1,5 @@
 import { defineAgent, z } from '@frameos/agent-sdk';
+import { splitSentences } from '../../shared/sentences.ts';
 import { INTENSIFIERS, LEXICON, NEGATIONS } from './lexicon.ts';
 
 /**
@@ -8,28 +9,6 @@ import { INTENSIFIERS, LEXICON, NEGATIONS } from './lexicon.ts';
  * text's score is the mean of its sentences' weighted by their strength.
  */
 
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'vs', 'etc', 'e.g', 'i.e', 'inc', 'ltd', 'co', 'no']);
-
-function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  for (const block of text.split(/\r?\n+/)) {
-    const flat = block.replace(/\s+/g, ' ').trim();
-    if (!flat) continue;
-    let start = 0;
-    const end = /[.!?]+["'”’)\]]*(?=\s|$)/g;
-    for (let m = end.exec(flat); m; m = end.exec(flat)) {
-      const stop = m.index + m[0].length;
-      const lastWord = (flat.slice(start, m.index).split(' ').pop() ?? '').toLowerCase();
-      const next = flat.slice(stop).trimStart();
-      if (next && m[0] === '.' && (ABBREVIATIONS.has(lastWord) || /^[a-z]$/.test(lastWord) || /^[a-z]/.test(next))) continue;
-      sentences.push(flat.slice(start, stop).trim());
-      start = stop;
-    }
-    const rest = flat.slice(start).trim();
-    if (rest) sentences.push(rest);
-  }
-  return sentences;
-}
 
 /** The lexicon's entry for a word or its stem (-s, -es, -ed, -ing, -ly). */
 function valence(word: string): number | undefined {
@@ -116,7 +95,7 @@ export default defineAgent({
   }),
   examples: [{ name: 'A product review', inputs: { text: 'The setup was really easy and support was helpful. But the battery life is terrible!' } }],
   handler: async (inputs) => {
-    const sentences = splitSentences(inputs.text).slice(0, 5_000).map((s, i) => scoreSentence(s, i, inputs.neutral_threshold));
+    const sentences = splitSentences(inputs.text, 'line').slice(0, 5_000).map((s, i) => scoreSentence(s, i, inputs.neutral_threshold));
     if (sentences.length === 0) throw new Error('The text has no sentences to score.');
     const weights = sentences.map((s) => Math.abs(s.score) + 0.1);
     const total = weights.reduce((a, b) => a + b, 0);

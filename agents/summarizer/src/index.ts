@@ -1,4 +1,5 @@
 import { defineAgent, z } from '@frameos/agent-sdk';
+import { splitSentences } from '../../shared/sentences.ts';
 
 /**
  * Extractive summariser: every sentence is scored by the frequency of its content words across the
@@ -12,30 +13,6 @@ const STOPWORDS = new Set(
     .split(' '),
 );
 
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'inc', 'ltd', 'co', 'corp', 'fig', 'no', 'approx', 'dept', 'est', 'u.s', 'u.k', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
-
-/** Sentences of a text: paragraphs and list items first, then . ! ? followed by a space and a capital, skipping abbreviations. */
-function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  for (const block of text.split(/\r?\n\s*\r?\n|\r?\n(?=\s*(?:[-*•]|\d+[.)])\s)/)) {
-    const flat = block.replace(/\s+/g, ' ').trim();
-    if (!flat) continue;
-    let start = 0;
-    const end = /[.!?]+["'”’)\]]*(?=\s|$)/g;
-    for (let m = end.exec(flat); m; m = end.exec(flat)) {
-      const stop = m.index + m[0].length;
-      const lastWord = (flat.slice(start, m.index).split(' ').pop() ?? '').toLowerCase();
-      const next = flat.slice(stop).trimStart();
-      const abbreviation = m[0] === '.' && (ABBREVIATIONS.has(lastWord) || /^[a-z]$/.test(lastWord));
-      if (next && (abbreviation || /^[a-z]/.test(next))) continue;
-      sentences.push(flat.slice(start, stop).trim());
-      start = stop;
-    }
-    const rest = flat.slice(start).trim();
-    if (rest) sentences.push(rest);
-  }
-  return sentences;
-}
 
 const wordsOf = (sentence: string) => (sentence.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).map((w) => w.replace(/['’]s$/, ''));
 

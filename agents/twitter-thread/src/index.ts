@@ -1,4 +1,5 @@
 import { defineAgent, z } from '@frameos/agent-sdk';
+import { splitSentences } from '../../shared/sentences.ts';
 
 /**
  * Turns a text into a numbered thread of tweets of at most 280 characters as X counts them (URLs
@@ -28,28 +29,6 @@ export function tweetLength(text: string): number {
   return length;
 }
 
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'vs', 'etc', 'e.g', 'i.e', 'inc', 'ltd', 'co', 'no', 'u.s']);
-
-function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  for (const block of text.split(/\r?\n\s*\r?\n|\r?\n(?=\s*(?:[-*•]|\d+[.)])\s)/)) {
-    const flat = block.replace(/\s+/g, ' ').trim();
-    if (!flat) continue;
-    let start = 0;
-    const end = /[.!?]+["'”’)\]]*(?=\s|$)/g;
-    for (let m = end.exec(flat); m; m = end.exec(flat)) {
-      const stop = m.index + m[0].length;
-      const lastWord = (flat.slice(start, m.index).split(' ').pop() ?? '').toLowerCase();
-      const next = flat.slice(stop).trimStart();
-      if (next && m[0] === '.' && (ABBREVIATIONS.has(lastWord) || /^[a-z]$/.test(lastWord) || /^[a-z]/.test(next))) continue;
-      sentences.push(flat.slice(start, stop).trim());
-      start = stop;
-    }
-    const rest = flat.slice(start).trim();
-    if (rest) sentences.push(rest);
-  }
-  return sentences;
-}
 
 /** Pieces of at most `budget`: clauses first, then words (a single over-long word is cut). */
 function splitLong(sentence: string, budget: number): string[] {
