@@ -1,4 +1,5 @@
 import { defineAgent, z } from '@frameos/agent-sdk';
+import { normaliseDomain } from '../../shared/domains.ts';
 
 /**
  * Company data enrichment through a configured provider speaking the Clearbit Company API shape
@@ -50,12 +51,6 @@ function mapCompany(c: Record<string, unknown>, domain: string): Record<Field, V
     tech: tech && tech.length ? tech : null,
     tags: tags && tags.length ? tags : null,
   };
-}
-
-function normaliseDomain(raw: string): string {
-  const host = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/^www\./, '').replace(/\.$/, '');
-  if (!/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(host)) throw new Error(`"${raw}" is not a domain name such as example.com.`);
-  return host;
 }
 
 const valueSchema = z.union([z.string(), z.number(), z.array(z.string()), z.null()]);

@@ -1,4 +1,5 @@
 import { defineAgent, z } from '@frameos/agent-sdk';
+import { normaliseDomain } from '../../shared/domains.ts';
 
 /**
  * Finds the people of a company by its domain through a people-search provider speaking Hunter's
@@ -41,12 +42,6 @@ const providerAnswer = z.looseObject({
   data: z.looseObject({ domain: z.string().nullish(), organization: z.string().nullish(), emails: z.array(providerEmail).default([]) }),
   meta: z.looseObject({ results: z.number().nullish() }).optional(),
 });
-
-function normaliseDomain(raw: string): string {
-  const host = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/^www\./, '').replace(/\.$/, '');
-  if (!/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(host)) throw new Error(`"${raw}" is not a domain name such as example.com.`);
-  return host;
-}
 
 function linkedinUrl(value: string | null | undefined): string | null {
   if (!value) return null;
