@@ -78,6 +78,7 @@ export {
 
 export { generateWebhookSecret, signWebhook, type SignedWebhookHeaders } from './webhooks/standard-webhook.ts';
 export { isPublicAddress } from './webhooks/public-address.ts';
+export { hostAllowed } from './agents/allowed-hosts.ts';
 export { DELIVERY_SCHEDULE_MS, MAX_DELIVERY_ATTEMPTS, nextDeliveryDelayMs } from './webhooks/delivery-schedule.ts';
 
 export {

@@ -90,6 +90,7 @@ describe('the package entry point', () => {
         'buildAgentCard',
         'signAgentCard',
         'verifyAgentCard',
+        'hostAllowed',
         'AGENT_CAPABILITIES',
         'AGENT_CATEGORIES',
         'AGENT_CURRENCIES',

@@ -8,5 +8,6 @@ export { agentEntry, AgentPackageError, bundleAgent, manifestOfBundle, MAX_AGENT
 export type { AgentPackage, PackageOptions } from './package-agent.ts';
 export { closeLocalSandbox, localSandbox, runLocally } from './local-run.ts';
 export type { LocalRunOptions, LocalRunResult, LocalRunStatus, RunnableAgent } from './local-run.ts';
-export { hostAllowed, LocalCapabilityError, localHost, newLocalRecord } from './local-host.ts';
+export { LocalCapabilityError, localHost, newLocalRecord } from './local-host.ts';
+export { hostAllowed } from '@frameos/domain';
 export type { LocalHostOptions, LocalRecord } from './local-host.ts';

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { isPublicAddress } from '@frameos/domain';
+import { hostAllowed, isPublicAddress } from '@frameos/domain';
 import type { HostApi, HostCall, HostFetchResponse } from '@frameos/sandbox';
 
 /** A capability call refused locally: the agent's promise rejects with this code and message, as on the platform. */
@@ -34,16 +34,6 @@ const MAX_REDIRECTS = 5;
 
 export function newLocalRecord(): LocalRecord {
   return { emails: [], events: [], charges: [], storage: new Map(), db: new Map() };
-}
-
-/** The platform's matching of allowed hosts: `*.example.com` matches subdomains only, never an IP address. */
-export function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  const literal = isIP(host) !== 0;
-  return allowedHosts.some((raw) => {
-    const pattern = raw.trim().toLowerCase().replace(/\.$/, '');
-    if (pattern.startsWith('*.')) return !literal && host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-    return host === pattern.replace(/^\[|\]$/g, '');
-  });
 }
 
 async function checkUrl(raw: string, options: LocalHostOptions): Promise<URL> {

@@ -1,8 +1,9 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
+import { hostAllowed } from '@frameos/domain';
 import type { AppContext } from '../../../context.ts';
-import { ipLiteralOf, isNonPublicError, isNonPublicLiteral, publicOnlyLookup } from '../../../lib/public-network.ts';
+import { isNonPublicError, isNonPublicLiteral, publicOnlyLookup } from '../../../lib/public-network.ts';
 import type { HostFetchResponse } from '@frameos/sandbox';
 import { CapabilityError, type CapabilityHandler, type RunFacts } from '../run-host.ts';
 import { MiB, parseArgs, requireCapability } from './support.ts';
@@ -46,17 +47,7 @@ const ArgsSchema = z.tuple([
     .nullish(),
 ]).rest(z.unknown());
 
-/** Whether `host` (lowercase, no brackets, no trailing dot) is in the deployment's allowed hosts. */
-export function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  const literal = ipLiteralOf(host) !== null;
-  return allowedHosts.some((raw) => {
-    const pattern = raw.trim().toLowerCase().replace(/\.$/, '');
-    // `*.example.com` matches every subdomain (a.example.com, a.b.example.com), not example.com itself,
-    // and never an IP address.
-    if (pattern.startsWith('*.')) return !literal && host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-    return host === pattern.replace(/^\[|\]$/g, '');
-  });
-}
+export { hostAllowed };
 
 interface Hop {
   url: URL;
