@@ -11,23 +11,8 @@ import {
   semverParts,
   type AgentManifest,
 } from '../src/index.ts';
+import { validManifest } from './fixtures.ts';
 
-export function validManifest(overrides: Partial<Record<keyof AgentManifest, unknown>> = {}): Record<string, unknown> {
-  return {
-    id: 'agt_hello_world',
-    name: 'Hello World',
-    version: '1.0.0',
-    description: 'Greets whoever you name.',
-    author: { developer_id: 'dev_01', name: 'Ada', email: 'ada@example.com' },
-    pricing: { model: 'per_execution', amount: 100, currency: 'INR' },
-    inputs: [{ name: 'name', type: 'string', required: true, description: 'Who to greet' }, { name: 'times', type: 'number', required: false }],
-    outputs: [{ name: 'greeting', type: 'string', description: 'The greeting' }, { name: 'extra', type: 'object', required: false }],
-    capabilities: ['http_request'],
-    runtime: { language: 'nodejs', version: '20', entrypoint: 'index.js', timeout_ms: 5000, memory_mb: 64 },
-    metadata: { category: 'productivity', tags: ['demo', 'greeting'], homepage: 'https://example.com' },
-    ...overrides,
-  };
-}
 
 const paths = (value: unknown) => manifestProblems(value).map((p) => p.path).sort();
 

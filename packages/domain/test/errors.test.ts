@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, ERROR_CODES, INTERNAL_ERROR_CODES, invalidField, isPublicErrorCode, notFound } from '../src/index.ts';
+import { DomainError, ERROR_CODES, INTERNAL_ERROR_CODES, invalidField, invalidFieldFromIssues, isPublicErrorCode, notFound } from '../src/index.ts';
 
 describe('DomainError', () => {
   it('carries a stable code, a message and details', () => {
@@ -31,5 +31,16 @@ describe('the error table', () => {
     for (const [code, { status, message }] of Object.entries(ERROR_CODES)) {
       expect({ code, ok: status >= 400 && status < 600 && /^[A-Z].*\.$/.test(message) }).toEqual({ code, ok: true });
     }
+  });
+});
+
+describe('invalidFieldFromIssues', () => {
+  it('names the first issue\'s field under the prefix', () => {
+    const error = invalidFieldFromIssues('body.config', [{ path: ['provider', 0, 'url'], message: 'must be a URL' }, { path: ['x'], message: 'other' }]);
+    expect(error).toMatchObject({ code: 'validation_error', message: 'body.config.provider.0.url: must be a URL', details: { field: 'body.config.provider.0.url' } });
+  });
+
+  it('falls back to the prefix and a generic reason without issues', () => {
+    expect(invalidFieldFromIssues('body', [])).toMatchObject({ message: 'body: is invalid', details: { field: 'body' } });
   });
 });

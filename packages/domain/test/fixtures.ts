@@ -1,4 +1,4 @@
-import { buildMandateClaims, type MandateClaimsInput } from '../src/index.ts';
+import { buildMandateClaims, type AgentManifest, type MandateClaimsInput } from '../src/index.ts';
 
 export const ISSUED_AT = new Date('2026-03-02T06:30:00.750Z');
 
@@ -18,3 +18,20 @@ export const claimsInput: MandateClaimsInput = {
 };
 
 export const sampleClaims = buildMandateClaims(claimsInput);
+
+export function validManifest(overrides: Partial<Record<keyof AgentManifest, unknown>> = {}): Record<string, unknown> {
+  return {
+    id: 'agt_hello_world',
+    name: 'Hello World',
+    version: '1.0.0',
+    description: 'Greets whoever you name.',
+    author: { developer_id: 'dev_01', name: 'Ada', email: 'ada@example.com' },
+    pricing: { model: 'per_execution', amount: 100, currency: 'INR' },
+    inputs: [{ name: 'name', type: 'string', required: true, description: 'Who to greet' }, { name: 'times', type: 'number', required: false }],
+    outputs: [{ name: 'greeting', type: 'string', description: 'The greeting' }, { name: 'extra', type: 'object', required: false }],
+    capabilities: ['http_request'],
+    runtime: { language: 'nodejs', version: '20', entrypoint: 'index.js', timeout_ms: 5000, memory_mb: 64 },
+    metadata: { category: 'productivity', tags: ['demo', 'greeting'], homepage: 'https://example.com' },
+    ...overrides,
+  };
+}
