@@ -9,7 +9,6 @@ import {
   outputProblems,
   parseManifest,
   semverParts,
-  type AgentManifest,
 } from '../src/index.ts';
 import { validManifest } from './fixtures.ts';
 
