@@ -578,3 +578,25 @@ export const scheduledEmails = pgTable('scheduled_emails', {
   index('scheduled_emails_deployment_idx').on(t.deploymentId, t.status),
   check('scheduled_emails_status_check', sql`${t.status} in ('scheduled','sent','failed','cancelled')`),
 ]);
+
+/**
+ * The host calls of a run that act on the world once (`ctx.email.send`, `ctx.emit`), each by its API
+ * and its number in the run (`seq`, like `execution_charges`): a run retried after a lost worker makes
+ * the same calls in the same order, and a call already made is answered from here instead of being
+ * made again. `started` is an email send under way or cut short by a crash: the retry sends it again
+ * with the same Message-ID, so the receiving side can drop the repeat.
+ */
+export const executionHostCalls = pgTable('execution_host_calls', {
+  executionId: text('execution_id').notNull(),
+  api: text('api').notNull(),
+  seq: integer('seq').notNull(),
+  status: text('status', { enum: ['started', 'done'] }).notNull(),
+  /** A value fixed when the call was first made (an email's Message-ID), reused by the retry. */
+  reference: text('reference'),
+  /** What the call returned to the agent, once it returned. */
+  result: jsonb('result').$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.executionId, t.api, t.seq] }),
+  check('execution_host_calls_status_check', sql`${t.status} in ('started','done')`),
+]);

@@ -7,6 +7,9 @@ import { BROWSER_LIMITS, closeBrowser, createBrowserCapability, defaultCapabilit
 import { CapabilityError, type RunFacts } from '../../src/modules/executions/run-host.ts';
 import { useTestApp } from '../support/test-app.ts';
 
+/** Numbers the host calls as a run's host does (1, 2, …), each call its own: no call here is an earlier attempt's. */
+let seq = 0;
+
 // ctx.browser.read drives the real Chromium (/usr/bin/chromium) against a local site. The app allows
 // private networks (the site is on loopback); the SSRF refusals run on a copy of its context without.
 const t = useTestApp({ env: { RUNTIME_ALLOW_PRIVATE_NETWORKS: '1' } });
@@ -77,7 +80,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const read = (f: RunFacts, ...args: unknown[]) => defaultCapabilities(t.appCtx)['browser.read']!(t.appCtx, f, args) as Promise<BrowserReadResult>;
+const read = (f: RunFacts, ...args: unknown[]) => defaultCapabilities(t.appCtx)['browser.read']!(t.appCtx, f, args, ++seq) as Promise<BrowserReadResult>;
 
 describe('ctx.browser.read', () => {
   it('loads the page with JavaScript on: title, visible text, the first match of each selector, links', async () => {
@@ -140,20 +143,20 @@ describe('ctx.browser.read', () => {
     it('refuses private literals before opening a page, and names resolving to private addresses when connecting', async () => {
       const handler = createBrowserCapability(BROWSER_LIMITS);
       const app = guarded();
-      expect((await refusal(handler(app, allowed, [`${base}/page`]))).code).toBe('address_not_allowed');
-      expect((await refusal(handler(app, allowed, ['http://169.254.169.254/latest/meta-data/']))).code).toBe('address_not_allowed');
+      expect((await refusal(handler(app, allowed, [`${base}/page`], ++seq))).code).toBe('address_not_allowed');
+      expect((await refusal(handler(app, allowed, ['http://169.254.169.254/latest/meta-data/'], ++seq))).code).toBe('address_not_allowed');
       hits.length = 0;
-      expect((await refusal(handler(app, allowed, [`http://localhost:${port}/page`]))).code).toBe('address_not_allowed');
+      expect((await refusal(handler(app, allowed, [`http://localhost:${port}/page`], ++seq))).code).toBe('address_not_allowed');
       expect(hits).toEqual([]);
     });
 
     it('blocks a redirect from a public page to a private address', async () => {
       const handler = createBrowserCapability(BROWSER_LIMITS, { lookup });
       const app = guarded();
-      expect((await handler(app, allowed, [`http://site.test:${port}/page`]) as BrowserReadResult).title).toBe('Price list');
+      expect((await handler(app, allowed, [`http://site.test:${port}/page`], ++seq) as BrowserReadResult).title).toBe('Price list');
       hits.length = 0;
       const toPrivate = `http://site.test:${port}/redirect?to=${encodeURIComponent(`http://localhost:${port}/page`)}`;
-      expect((await refusal(handler(app, allowed, [toPrivate]))).code).toBe('address_not_allowed');
+      expect((await refusal(handler(app, allowed, [toPrivate], ++seq))).code).toBe('address_not_allowed');
       expect(hits).toEqual(['/redirect']);
     });
   });
@@ -175,6 +178,6 @@ describe('ctx.browser.read', () => {
 
   it('browser_unavailable when BROWSER_EXECUTABLE_PATH does not exist', async () => {
     const app = withRuntime(t.appCtx, { browserExecutablePath: '/nonexistent/chromium' });
-    expect(await refusal(createBrowserCapability()(app, facts(), [`${base}/page`]))).toMatchObject({ code: 'browser_unavailable', message: expect.stringContaining('/nonexistent/chromium') });
+    expect(await refusal(createBrowserCapability()(app, facts(), [`${base}/page`], ++seq))).toMatchObject({ code: 'browser_unavailable', message: expect.stringContaining('/nonexistent/chromium') });
   });
 });

@@ -9,9 +9,12 @@ import { rowsOf } from '../../src/lib/sql-values.ts';
 import {
   closeEmailTransport, createEmailCapability, createEmitCapability, EMAIL_LIMITS, createFetchCapability, defaultCapabilities, FETCH_LIMITS, hostAllowed,
 } from '../../src/modules/executions/capabilities/index.ts';
-import { CapabilityError, type CapabilityHandler, type RunFacts } from '../../src/modules/executions/run-host.ts';
+import { buildRunHost, CapabilityError, type CapabilityHandler, type RunFacts } from '../../src/modules/executions/run-host.ts';
 import { useTestApp } from '../support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, payer, platformAdminToken, publishAgent, type PayerFixture } from '../support/marketplace-kit.ts';
+
+/** Numbers the host calls as a run's host does (1, 2, …), each call its own: no call here is an earlier attempt's. */
+let seq = 0;
 
 // Handlers are called directly, as the run host calls them. The app allows private networks (the
 // local servers below); refusals of private addresses run on a copy of its context without that.
@@ -41,7 +44,7 @@ async function refusal(call: Promise<unknown>): Promise<CapabilityError> {
 }
 
 const handlers = () => defaultCapabilities(t.appCtx);
-const call = (api: keyof ReturnType<typeof handlers>, f: RunFacts, ...args: unknown[]) => (handlers()[api] as CapabilityHandler)(t.appCtx, f, args);
+const call = (api: keyof ReturnType<typeof handlers>, f: RunFacts, ...args: unknown[]) => (handlers()[api] as CapabilityHandler)(t.appCtx, f, args, ++seq);
 
 beforeAll(async () => {
   const admin = await platformAdminToken(t);
@@ -156,7 +159,7 @@ describe('ctx.fetch', () => {
 
   it('https only in production', async () => {
     const prod = withConfig(t.appCtx, { env: 'production' });
-    expect((await refusal(handlers().fetch!(prod, local(), [`${base}/echo`]))).code).toBe('https_required');
+    expect((await refusal(handlers().fetch!(prod, local(), [`${base}/echo`], ++seq))).code).toBe('https_required');
   });
 
   it('follows redirects, re-checking allowed_hosts on every hop, and drops credentials across origins', async () => {
@@ -190,7 +193,7 @@ describe('ctx.fetch', () => {
 
   it('times out a server that never answers', async () => {
     const quick = createFetchCapability({ ...FETCH_LIMITS, timeoutMs: 100 });
-    expect((await refusal(quick(t.appCtx, local(), [`${base}/hang`]))).code).toBe('fetch_timeout');
+    expect((await refusal(quick(t.appCtx, local(), [`${base}/hang`], ++seq))).code).toBe('fetch_timeout');
   });
 
   describe('without RUNTIME_ALLOW_PRIVATE_NETWORKS', () => {
@@ -207,7 +210,7 @@ describe('ctx.fetch', () => {
       ['an IPv4-mapped IPv6 literal', () => `http://[::ffff:127.0.0.1]:${port}/echo`],
       ['a private network', () => 'http://10.0.0.1/'],
     ])('refuses %s', async (_name, url) => {
-      expect((await refusal(handlers().fetch!(guarded(), everyHost(), [url()]))).code).toBe('address_not_allowed');
+      expect((await refusal(handlers().fetch!(guarded(), everyHost(), [url()], ++seq))).code).toBe('address_not_allowed');
     });
 
   });
@@ -245,7 +248,7 @@ describe('ctx.email.send', () => {
   });
 
   it('sends through the operator SMTP server, from the operator address', async () => {
-    const result = (await handlers()['email.send']!(mailApp, facts(), [{ to: ['a@example.com', 'b@example.com'], subject: 'Report ready', text: 'plain body', html: '<p>html body</p>' }])) as { message_id: string };
+    const result = (await handlers()['email.send']!(mailApp, facts(), [{ to: ['a@example.com', 'b@example.com'], subject: 'Report ready', text: 'plain body', html: '<p>html body</p>' }], ++seq)) as { message_id: string };
     expect(result.message_id).toMatch(/^<.+>$/);
     expect(received).toHaveLength(1);
     expect(received[0]!.from).toBe('agents@frameos.test');
@@ -256,7 +259,7 @@ describe('ctx.email.send', () => {
   });
 
   it('refuses a from, bad addresses, too many recipients, a long subject', async () => {
-    const send = (m: unknown) => handlers()['email.send']!(mailApp, facts(), [m]);
+    const send = (m: unknown) => handlers()['email.send']!(mailApp, facts(), [m], ++seq);
     expect((await refusal(send({ to: 'a@example.com', subject: 's', text: 't', from: 'ceo@bank.example' }))).code).toBe('invalid_arguments');
     expect((await refusal(send({ to: 'not an address', subject: 's', text: 't' }))).code).toBe('invalid_arguments');
     expect((await refusal(send({ to: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`), subject: 's', text: 't' }))).code).toBe('invalid_arguments');
@@ -268,8 +271,8 @@ describe('ctx.email.send', () => {
     const limited = createEmailCapability({ ...EMAIL_LIMITS, perDeployment: 2, windowMs: 60_000 });
     const other = withConfig(mailApp, {});
     const f = facts();
-    for (let i = 0; i < 2; i++) await limited(other, f, [{ to: 'a@example.com', subject: `n${i}`, text: 't' }]);
-    expect((await refusal(limited(other, f, [{ to: 'a@example.com', subject: 'n3', text: 't' }]))).code).toBe('email_rate_limited');
+    for (let i = 0; i < 2; i++) await limited(other, f, [{ to: 'a@example.com', subject: `n${i}`, text: 't' }], ++seq);
+    expect((await refusal(limited(other, f, [{ to: 'a@example.com', subject: 'n3', text: 't' }], ++seq))).code).toBe('email_rate_limited');
     closeEmailTransport(other);
   });
 
@@ -362,14 +365,29 @@ describe('ctx.emit', () => {
     expect(deliveries).toEqual([{ endpoint_id: endpoint.body.id }]);
   });
 
+  it('enqueues each event of a run once when the run is retried after a lost worker', async () => {
+    const f = facts();
+    const attempt = () => {
+      const host = buildRunHost(t.appCtx, f, handlers());
+      return (type: string, data: unknown) => host({ api: 'emit', args: [type, data] });
+    };
+    const first = attempt();
+    const answers = [await first('step', { n: 1 }), await first('step', { n: 2 })];
+    const retry = attempt();
+    expect([await retry('step', { n: 1 }), await retry('step', { n: 2 })]).toEqual(answers);
+    const events = rowsOf(await t.appCtx.database.db.execute(sql`select id from events where payload like ${`%${f.executionId}%`} order by id`));
+    expect(events.map((e) => e.id)).toEqual(answers.map((a) => (a as { event_id: string }).event_id));
+    expect(await retry('step', { n: 3 })).toHaveProperty('event_id');
+  });
+
   it('refuses bad types and large data, and limits events per run', async () => {
     const f = facts();
     expect((await refusal(call('emit', f, 'Bad Type', {}))).code).toBe('invalid_arguments');
     expect((await refusal(call('emit', f, 'big', 'x'.repeat(64 * 1024)))).code).toBe('event_too_large');
     const limited = createEmitCapability(2);
-    await limited(t.appCtx, f, ['a', 1]);
-    await limited(t.appCtx, f, ['b']);
-    expect((await refusal(limited(t.appCtx, f, ['c', 3]))).code).toBe('emit_rate_limited');
-    expect(await limited(t.appCtx, facts(), ['c', 3])).toHaveProperty('event_id');
+    await limited(t.appCtx, f, ['a', 1], ++seq);
+    await limited(t.appCtx, f, ['b'], ++seq);
+    expect((await refusal(limited(t.appCtx, f, ['c', 3], ++seq))).code).toBe('emit_rate_limited');
+    expect(await limited(t.appCtx, facts(), ['c', 3], ++seq)).toHaveProperty('event_id');
   });
 });

@@ -7,9 +7,12 @@ import { newId } from '../../src/lib/ids.ts';
 import { rowsOf } from '../../src/lib/sql-values.ts';
 import { closeEmailTransport, createEmailCapability, EMAIL_LIMITS, emailRetryDelayMs, SCHEDULED_EMAIL, sendDueEmails } from '../../src/modules/executions/capabilities/index.ts';
 import { claimDueEmails } from '../../src/modules/executions/capabilities/scheduled-email.repo.ts';
-import { CapabilityError, type RunFacts } from '../../src/modules/executions/run-host.ts';
+import { buildRunHost, CapabilityError, type RunFacts } from '../../src/modules/executions/run-host.ts';
 import { startTestApp, useTestApp, type TestApp } from '../support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, payer, platformAdminToken, publishAgent, type PayerFixture } from '../support/marketplace-kit.ts';
+
+/** Numbers the host calls as a run's host does (1, 2, …), each call its own: no call here is an earlier attempt's. */
+let seq = 0;
 
 // Scheduled messages are received by a real SMTP server; the schedule is fast-forwarded with the
 // apps' shared test clock, and the worker's sendDueEmails is called directly (no timers, no sleeps).
@@ -72,7 +75,7 @@ async function newFacts(): Promise<RunFacts> {
   return { executionId: newId('execution'), orgId: buyer.org.orgId, deploymentId, agentId, allowedHosts: [], unitPrice: 0, heldAmount: 0, capabilities: ['email'], config: {}, secrets: {} };
 }
 
-const send = (f: RunFacts, message: Record<string, unknown>, app: AppContext = mailA) => createEmailCapability()(app, f, [message]);
+const send = (f: RunFacts, message: Record<string, unknown>, app: AppContext = mailA) => createEmailCapability()(app, f, [message], ++seq);
 const inMinutes = (m: number) => new Date(t.clock.now().getTime() + m * 60_000).toISOString();
 const messageIdOf = (raw: string) => /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim();
 async function row(id: string): Promise<Record<string, unknown>> {
@@ -170,9 +173,61 @@ describe('ctx.email.send with send_at', () => {
     expect((await refusal(send(f, { to: 'a@example.com', subject: 's', text: 't', send_at: 'tomorrow' }))).code).toBe('invalid_arguments');
     expect((await refusal(send(f, { to: 'a@example.com', subject: 's', text: 't', send_at: '2030-01-01T09:00:00' }))).code).toBe('invalid_arguments');
     const capped = createEmailCapability({ ...EMAIL_LIMITS, maxScheduledPerDeployment: 2 });
-    const schedule = () => capped(mailA, f, [{ to: 'a@example.com', subject: 's', text: 't', send_at: inMinutes(5) }]);
+    const schedule = () => capped(mailA, f, [{ to: 'a@example.com', subject: 's', text: 't', send_at: inMinutes(5) }], ++seq);
     const results = await Promise.allSettled([schedule(), schedule(), schedule()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'email_schedule_full' });
+  });
+});
+
+describe('a run retried after a lost worker', () => {
+  const sequence = () => [
+    { to: 'lead@example.com', subject: 'Day 0', text: 'first' },
+    { to: 'lead@example.com', subject: 'Day 3', text: 'second', send_at: inMinutes(3 * 24 * 60) },
+    { to: 'lead@example.com', subject: 'Day 7', text: 'third', send_at: inMinutes(7 * 24 * 60) },
+  ];
+  // One attempt of the run: a fresh run host (its call numbers start at 1), in the given process.
+  const attempt = (app: AppContext, f: RunFacts) => {
+    const host = buildRunHost(app, f, { 'email.send': createEmailCapability() });
+    return (message: Record<string, unknown>) => host({ api: 'email.send', args: [message] });
+  };
+  const scheduledFor = async (deploymentId: string) => rowsOf(await t.appCtx.database.db.execute(sql`select subject from scheduled_emails where deployment_id = ${deploymentId} order by send_at`)).map((r) => r.subject);
+
+  it('sends the first message once and schedules the later ones once; the retry gets the same answers', async () => {
+    const f = await newFacts();
+    const first = attempt(mailA, f);
+    const answers: unknown[] = [];
+    for (const message of sequence()) answers.push(await first(message));
+    const retry = attempt(mailB, f);
+    const replayed: unknown[] = [];
+    for (const message of sequence()) replayed.push(await retry(message));
+
+    expect(replayed).toEqual(answers);
+    expect(received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['Day 0']);
+    expect(messageIdOf(received[0]!.raw)).toBe((answers[0] as { message_id: string }).message_id);
+    expect(await scheduledFor(f.deploymentId)).toEqual(['Day 3', 'Day 7']);
+    // A call the first attempt never made (the run went further this time) is made.
+    expect(await retry({ to: 'lead@example.com', subject: 'Extra', text: 'fourth' })).toMatchObject({ status: 'sent' });
+    expect(received).toHaveLength(2);
+  });
+
+  it('sends again, under the same Message-ID, a message whose attempt died during the send', async () => {
+    const f = await newFacts();
+    // What a worker killed between recording the call and the SMTP answer leaves behind.
+    await t.appCtx.database.db.execute(sql`insert into execution_host_calls (execution_id, api, seq, status, reference) values (${f.executionId}, 'email.send', 1, 'started', '<cut-short@frameos.test>')`);
+    const retry = attempt(mailB, f);
+    expect(await retry(sequence()[0]!)).toEqual({ status: 'sent', message_id: '<cut-short@frameos.test>' });
+    expect(received.map((m) => messageIdOf(m.raw))).toEqual(['<cut-short@frameos.test>']);
+    expect(await attempt(mailA, f)(sequence()[0]!)).toEqual({ status: 'sent', message_id: '<cut-short@frameos.test>' });
+    expect(received).toHaveLength(1);
+  });
+
+  it('sends on the retry a message the mail server refused on the first attempt', async () => {
+    const f = await newFacts();
+    refusals.push(451);
+    expect((await refusal(attempt(mailA, f)(sequence()[0]!))).code).toBe('email_failed');
+    expect(received).toHaveLength(0);
+    const sent = (await attempt(mailB, f)(sequence()[0]!)) as { message_id: string };
+    expect(received.map((m) => messageIdOf(m.raw))).toEqual([sent.message_id]);
   });
 });

@@ -26,7 +26,12 @@ export class CapabilityError extends Error {
   }
 }
 
-export type CapabilityHandler = (app: AppContext, facts: RunFacts, args: unknown[]) => Promise<unknown>;
+/**
+ * `seq` numbers the run's calls of one API in the order it makes them (1, 2, …): a run retried after
+ * a lost worker repeats the same numbers, so a handler whose effect must happen once (email, emit)
+ * answers a number it has seen with what it returned the first time.
+ */
+export type CapabilityHandler = (app: AppContext, facts: RunFacts, args: unknown[], seq: number) => Promise<unknown>;
 
 /** The host APIs other than `charge` (fetch, email, storage, kv, emit, browser), by name; the worker is given them. */
 export type CapabilityHandlers = Partial<Record<Exclude<HostApi, 'charge'>, CapabilityHandler>>;
@@ -38,12 +43,17 @@ export type CapabilityHandlers = Partial<Record<Exclude<HostApi, 'charge'>, Capa
  * recorded twice, and the total may never pass what was held.
  */
 export function buildRunHost(app: AppContext, facts: RunFacts, handlers: CapabilityHandlers): (call: HostCall) => Promise<unknown> {
-  let chargeSeq = 0;
+  const seqs = new Map<HostApi, number>();
+  const next = (api: HostApi) => {
+    const seq = (seqs.get(api) ?? 0) + 1;
+    seqs.set(api, seq);
+    return seq;
+  };
   return async (call) => {
-    if (call.api === 'charge') return charge(app, facts, ++chargeSeq, call.args);
+    if (call.api === 'charge') return charge(app, facts, next('charge'), call.args);
     const handler = handlers[call.api];
     if (!handler) throw new CapabilityError('capability_unavailable', `${call.api} is not available on this server.`);
-    return handler(app, facts, call.args);
+    return handler(app, facts, call.args, next(call.api));
   };
 }
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../../../context.ts';
 import { newId } from '../../../lib/ids.ts';
 import { retryingTransaction } from '../../../lib/transaction.ts';
 import { CapabilityError, type CapabilityHandler, type RunFacts } from '../run-host.ts';
+import { findHostCall, finishHostCall, insertDoneHostCall, startHostCall, type HostCallKey } from './host-calls.repo.ts';
 import { countPending, insertScheduledEmail, lockDeploymentForSchedule } from './scheduled-email.repo.ts';
 import { lockDeploymentStore } from './storage.repo.ts';
 import { KiB, parseArgs, requireCapability, WindowCounter } from './support.ts';
@@ -94,18 +95,22 @@ export function smtpFailureSummary(err: unknown): string {
   return [typeof e?.responseCode === 'number' ? `smtp ${e.responseCode}` : null, typeof e?.code === 'string' ? e.code : null].filter(Boolean).join(' ') || 'send failed';
 }
 
-/** `<sem_…@domain-of-SMTP_FROM>`: unique, and the same on every attempt, so the SMTP side can drop a repeat. */
-function scheduledMessageId(id: string, from: string): string {
+/** `<id@domain-of-SMTP_FROM>`: unique, and the same on every attempt, so the SMTP side can drop a repeat. */
+function fixedMessageId(id: string, from: string): string {
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'frameos.invalid';
   return `<${id}@${domain}>`;
 }
 
 export function createEmailCapability(limits: EmailLimits = EMAIL_LIMITS): CapabilityHandler {
-  return async (app, facts, args) => {
+  return async (app, facts, args, seq) => {
     requireCapability(facts, 'ctx.email.send', 'email');
     const smtp = app.config.runtime.smtp;
     if (!smtp) throw new CapabilityError('email_not_configured', 'ctx.email.send: this server has no SMTP server configured (SMTP_URL).');
     const [message] = parseArgs(ArgsSchema, args, 'ctx.email.send');
+    // The same call of an earlier attempt of this run (lost worker): its message went out, or was scheduled, already.
+    const key: HostCallKey = { executionId: facts.executionId, api: 'email.send', seq };
+    const previous = await findHostCall(app.database.db, key);
+    if (previous?.status === 'done' && previous.result) return previous.result;
     const now = app.clock();
     const sendAt = message.send_at === undefined ? null : new Date(message.send_at);
     if (sendAt && sendAt.getTime() - now.getTime() > limits.maxScheduleAheadMs) {
@@ -118,15 +123,22 @@ export function createEmailCapability(limits: EmailLimits = EMAIL_LIMITS): Capab
     }
     const headers = { 'X-FrameOS-Execution': facts.executionId, 'X-FrameOS-Deployment': facts.deploymentId };
     // A send_at in the future is stored and sent by the worker; one now or past is sent at once.
-    if (sendAt && sendAt > now) return schedule(app, facts, limits, { ...message, headers }, sendAt, smtp.from);
+    if (sendAt && sendAt > now) return schedule(app, facts, key, limits, { ...message, headers }, sendAt, smtp.from);
+    // Recorded before the send with its Message-ID: an attempt cut short between the send and the
+    // record sends again under the same id (at least once, never under two ids).
+    const started = await startHostCall(app.database.db, key, previous?.reference ?? fixedMessageId(`${facts.executionId}.${seq}`, smtp.from));
+    if (started.status === 'done' && started.result) return started.result;
+    const messageId = started.reference ?? undefined;
     let info: { messageId?: string };
     try {
-      info = await sendAgentMail(app, smtp, { to: message.to, subject: message.subject, text: message.text, html: message.html, headers });
+      info = await sendAgentMail(app, smtp, { to: message.to, subject: message.subject, text: message.text, html: message.html, headers, messageId });
     } catch (err) {
       app.log.warn({ executionId: facts.executionId, deploymentId: facts.deploymentId, error: smtpFailureSummary(err) }, 'agent email not sent');
       throw new CapabilityError('email_failed', isPermanentSmtpError(err) ? 'ctx.email.send: the mail server refused the message.' : 'ctx.email.send: the mail server could not be reached.');
     }
-    return { message_id: info.messageId ?? null, status: 'sent' };
+    const result = { message_id: info.messageId ?? messageId ?? null, status: 'sent' };
+    await finishHostCall(app.database.db, key, result);
+    return result;
   };
 }
 
@@ -136,11 +148,15 @@ export function createEmailCapability(limits: EmailLimits = EMAIL_LIMITS): Capab
  * deployment is not deleted (its row held FOR KEY SHARE against a concurrent delete, which cancels
  * every message it finds).
  */
-async function schedule(app: AppContext, facts: RunFacts, limits: EmailLimits, mail: AgentMail, sendAt: Date, from: string) {
+async function schedule(app: AppContext, facts: RunFacts, key: HostCallKey, limits: EmailLimits, mail: AgentMail, sendAt: Date, from: string): Promise<Record<string, unknown>> {
   const id = newId('scheduled_email');
-  const messageId = scheduledMessageId(id, from);
-  await retryingTransaction(app.database.db, async (tx) => {
+  const messageId = fixedMessageId(id, from);
+  const result = { id, status: 'scheduled', send_at: sendAt.toISOString(), message_id: messageId };
+  return retryingTransaction(app.database.db, async (tx) => {
     await lockDeploymentStore(tx, facts.deploymentId, 'scheduled_emails');
+    // Under the deployment's lock: an attempt of this run that scheduled this call already is seen here.
+    const previous = await findHostCall(tx, key);
+    if (previous?.status === 'done' && previous.result) return previous.result;
     const status = await lockDeploymentForSchedule(tx, facts.deploymentId);
     if (status === null || status === 'deleted') throw new CapabilityError('deployment_deleted', 'ctx.email.send: the deployment was deleted; nothing can be scheduled for it.');
     if ((await countPending(tx, facts.deploymentId)) >= limits.maxScheduledPerDeployment) {
@@ -151,8 +167,9 @@ async function schedule(app: AppContext, facts: RunFacts, limits: EmailLimits, m
       recipients: Array.isArray(mail.to) ? mail.to : [mail.to], subject: mail.subject, textBody: mail.text, htmlBody: mail.html ?? null,
       messageId, status: 'scheduled', sendAt, nextAttemptAt: sendAt, attempts: 0, createdAt: app.clock(),
     });
+    await insertDoneHostCall(tx, key, result, messageId);
+    return result;
   });
-  return { id, status: 'scheduled', send_at: sendAt.toISOString(), message_id: messageId };
 }
 
 export const emailCapability: CapabilityHandler = createEmailCapability();

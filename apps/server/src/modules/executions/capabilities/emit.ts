@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
 import { newId } from '../../../lib/ids.ts';
 import { enqueueEvent } from '../../webhooks/events.sql.ts';
+import { retryingTransaction } from '../../../lib/transaction.ts';
 import { CapabilityError, type CapabilityHandler } from '../run-host.ts';
+import { findHostCall, insertDoneHostCall, type HostCallKey } from './host-calls.repo.ts';
 import { jsonSize, KiB, parseArgs, requireCapability } from './support.ts';
 
 /**
@@ -41,23 +43,32 @@ function takeEmit(app: AppContext, executionId: string, perRunLimit: number): bo
 
 /** The `emit` handler with a per-run limit (tests lower it); `emitCapability` has the default. */
 export function createEmitCapability(perRunLimit = EMITS_PER_RUN): CapabilityHandler {
-  return async (app, facts, args) => {
+  return async (app, facts, args, seq) => {
     requireCapability(facts, 'ctx.emit', 'webhook');
     const [type, rawData] = parseArgs(ArgsSchema, args, 'ctx.emit');
     const data = rawData === undefined ? null : rawData;
     const size = jsonSize(data);
     if (size === null) throw new CapabilityError('invalid_arguments', 'ctx.emit: data must be JSON.');
     if (size > EMIT_DATA_MAX_BYTES) throw new CapabilityError('event_too_large', `ctx.emit: data is larger than ${EMIT_DATA_MAX_BYTES / KiB} KiB as JSON.`);
+    // The same call of an earlier attempt of this run (lost worker) enqueued its event already.
+    const key: HostCallKey = { executionId: facts.executionId, api: 'emit', seq };
+    const previous = await findHostCall(app.database.db, key);
+    if (previous?.status === 'done' && previous.result) return previous.result;
     if (!takeEmit(app, facts.executionId, perRunLimit)) throw new CapabilityError('emit_rate_limited', `ctx.emit: at most ${perRunLimit} events per run.`);
     const id = newId('event');
-    await enqueueEvent(app.database.db, {
-      id,
-      orgId: facts.orgId,
-      type: 'agent.event',
-      data: { execution_id: facts.executionId, deployment_id: facts.deploymentId, agent_id: facts.agentId, type, data },
-      at: app.clock(),
+    const result = { event_id: id };
+    // The event and its record commit together: a retry finds the record, or neither exists.
+    await retryingTransaction(app.database.db, async (tx) => {
+      await enqueueEvent(tx, {
+        id,
+        orgId: facts.orgId,
+        type: 'agent.event',
+        data: { execution_id: facts.executionId, deployment_id: facts.deploymentId, agent_id: facts.agentId, type, data },
+        at: app.clock(),
+      });
+      await insertDoneHostCall(tx, key, result);
     });
-    return { event_id: id };
+    return result;
   };
 }
 
