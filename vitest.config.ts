@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'agents/*/test/**/*.test.ts', 'agents/test/**/*.test.ts'],
+    // Tests that drive Chromium run in `npm run test:chromium` (vitest.chromium.config.ts): npm test needs only Node.js.
+    exclude: [...configDefaults.exclude, 'apps/server/test/chromium/**'],
     // Builds the migrated database once per run; every test database is a copy (docs/testing.md).
     globalSetup: ['apps/server/test/support/global-setup.ts'],
     reporters: ['default', ['./apps/server/test/support/timing-reporter.ts', { budgetSeconds: 120 }]],
