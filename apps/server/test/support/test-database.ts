@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 import { createDb, type Database } from '@frameos/db';
 import { createServerDatabase, databaseUrl, dropServerDatabase, testServerUrl, type TestDatabaseTemplate } from './database-server.ts';
@@ -14,8 +15,11 @@ export async function createTestDatabase(): Promise<{ database: Database; url: s
   const serverUrl = testServerUrl();
   const template = providedTemplate();
   if (!serverUrl) {
-    const loadDataDir = template?.kind === 'pglite' ? await templateDump(template.dumpPath) : undefined;
-    const database = await createDb({ url: 'memory://', ...(loadDataDir ? { loadDataDir } : {}) });
+    if (template?.kind === 'pglite') {
+      const database = await pooledPglite(template.dumpPath);
+      return { database, url: 'memory://', drop: () => release(database) };
+    }
+    const database = await createDb({ url: 'memory://' });
     return { database, url: 'memory://', drop: () => closeOnce(database) };
   }
   const name = `frameos_test_${randomBytes(6).toString('hex')}`;
@@ -49,6 +53,60 @@ function templateDump(path: string): Promise<Blob> {
     dumps.set(path, dump);
   }
   return dump;
+}
+
+/**
+ * Starting a PGlite from the template's dump costs ~0.8 s of CPU (most of a small test file), so a
+ * worker keeps the in-memory databases its closed test apps handed back and gives them out again,
+ * reset to the template: every table of the app's schema truncated (identities restarted), the
+ * template's own rows (those the migrations insert) put back, the session discarded (settings,
+ * advisory locks). A database a test closed itself is not reused. Files of one worker run one after
+ * another (`isolate: false` shares this module between them), so a handed-back database is idle.
+ */
+const idle: Database[] = [];
+const MAX_IDLE = 3;
+let templateRows: Promise<TemplateRows> | undefined;
+type TemplateRows = { tables: string[]; rows: Array<{ table: string; json: string }> };
+
+const clientOf = (database: Database) => (database.db as unknown as { $client: PGlite }).$client;
+
+async function pooledPglite(dumpPath: string): Promise<Database> {
+  const reused = idle.pop();
+  if (reused) {
+    await resetToTemplate(reused);
+    return reused;
+  }
+  const database = await createDb({ url: 'memory://', loadDataDir: await templateDump(dumpPath) });
+  // Read from the first fresh copy, before any test wrote to it.
+  templateRows ??= readTemplateRows(clientOf(database));
+  await templateRows;
+  return database;
+}
+
+async function release(database: Database): Promise<void> {
+  const client = clientOf(database);
+  if (client.closed) return;
+  if (idle.length >= MAX_IDLE) return closeOnce(database);
+  idle.push(database);
+}
+
+async function readTemplateRows(client: PGlite): Promise<TemplateRows> {
+  const tables = (await client.query<{ name: string }>(`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' order by 1`)).rows.map((r) => r.name);
+  const rows: TemplateRows['rows'] = [];
+  for (const table of tables) {
+    const [row] = (await client.query<{ json: string | null }>(`select json_agg(t)::text as json from ${table} t`)).rows;
+    if (row?.json) rows.push({ table, json: row.json });
+  }
+  return { tables, rows };
+}
+
+async function resetToTemplate(database: Database): Promise<void> {
+  const client = clientOf(database);
+  const { tables, rows } = await (templateRows ?? Promise.reject(new Error('no template rows')));
+  await client.exec('rollback'); // a transaction a test left open (a warning when there is none)
+  await client.exec('discard all');
+  await client.exec(`truncate table ${tables.join(', ')} restart identity cascade`);
+  for (const { table, json } of rows) await client.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [json]);
 }
 
 /** A test may already have closed the database (to see the server answer 503); closing twice is not an error here. */
