@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
   INTEGRITY_CHECK_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 7).default(24),
   RAIL_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
+  PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, 'must be a power of two').default(32768),
   RAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   WEBHOOK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
@@ -61,6 +62,8 @@ const EnvSchema = z.object({
 
 export interface Config {
   env: 'development' | 'test' | 'production';
+  /** scrypt's cost parameter for new password hashes (PASSWORD_SCRYPT_N). */
+  passwordScryptN: number;
   port: number;
   host: string;
   databaseUrl: string | undefined;
@@ -204,6 +207,12 @@ export const DEMO_USER_EMAIL = 'demo@frameos.dev';
  * PLATFORM_ADMIN_EMAILS, comma-separated, compared in lowercase. Outside production the demo user is
  * one too: the demo seed (development and tests) approves the demo agents as that user.
  */
+/** scrypt's N for new password hashes: never below 2^15 in production (only tests lower it, for speed). */
+function passwordScryptN(nodeEnv: Env['NODE_ENV'], n: number): number {
+  if (nodeEnv === 'production' && n < 32768) throw new ConfigError('PASSWORD_SCRYPT_N must be at least 32768 in production');
+  return n;
+}
+
 function platformAdminEmails(nodeEnv: Env['NODE_ENV'], list: string): string[] {
   const emails = list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
   if (nodeEnv !== 'production' && !emails.includes(DEMO_USER_EMAIL)) emails.push(DEMO_USER_EMAIL);
@@ -252,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemoData: e.NODE_ENV !== 'production' && (e.SEED_DEMO_DATA ?? 'true') === 'true',
     integrityCheckIntervalMs: Math.round(e.INTEGRITY_CHECK_INTERVAL_HOURS * 3_600_000),
+    passwordScryptN: passwordScryptN(e.NODE_ENV, e.PASSWORD_SCRYPT_N),
     railResilience: {
       ...DEFAULT_RESILIENCE,
       timeoutMs: e.RAIL_TIMEOUT_MS,

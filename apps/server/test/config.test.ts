@@ -65,6 +65,15 @@ describe('configuration', () => {
     expect(config.seedDemoData).toBe(false);
   });
 
+  it('hashes passwords with scrypt N = 2^15 by default, and never lower in production', () => {
+    const prod = { NODE_ENV: 'production', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt, SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
+    expect(loadConfig(prod).passwordScryptN).toBe(32768);
+    expect(loadConfig({ ...prod, PASSWORD_SCRYPT_N: '65536' }).passwordScryptN).toBe(65536);
+    expect(() => loadConfig({ ...prod, PASSWORD_SCRYPT_N: '1024' })).toThrowError(/PASSWORD_SCRYPT_N must be at least 32768 in production/);
+    expect(loadConfig({ NODE_ENV: 'test', PASSWORD_SCRYPT_N: '1024' }).passwordScryptN).toBe(1024);
+    expect(() => loadConfig({ NODE_ENV: 'test', PASSWORD_SCRYPT_N: '3000' })).toThrowError(/PASSWORD_SCRYPT_N/);
+  });
+
   it('names the variable when one is malformed', () => {
     expect(() => loadConfig({ PORT: 'eighty', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt })).toThrowError(/PORT/);
     expect(() => loadConfig({ NODE_ENV: 'staging', MANDATE_SIGN_KEY: generateSigningSeed(), JWT_SECRET: strongJwt })).toThrowError(/NODE_ENV/);

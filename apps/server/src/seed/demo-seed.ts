@@ -60,7 +60,7 @@ async function seedDemoData(appCtx: AppContext): Promise<DemoCredentials> {
 
 async function seedInto(tx: Tx, appCtx: AppContext): Promise<DemoCredentials> {
   const now = appCtx.clock();
-  const org = await signup({ ...appCtx.database, db: tx }, { email: DEMO_EMAIL, password: DEMO_PASSWORD, org_name: 'Demo Org' }, now);
+  const org = await signup({ ...appCtx.database, db: tx }, { email: DEMO_EMAIL, password: DEMO_PASSWORD, org_name: 'Demo Org' }, now, appCtx.config.passwordScryptN);
   const ctx = (at: Date, principal?: RequestContext['principal']): RequestContext => ({
     app: appCtx,
     db: tx,

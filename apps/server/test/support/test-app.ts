@@ -75,6 +75,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Rail webhooks from every test share one IP (and, with REDIS_URL, one counter); tests of the limit set their own.
     RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'silent',
+    // scrypt at 2^10 instead of 2^15: a signup or login costs ~7 ms instead of ~220 ms of CPU (config.test.ts checks the default).
+    PASSWORD_SCRYPT_N: '1024',
     // CI runs the suite a second time with rate limits kept in Redis.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.env,

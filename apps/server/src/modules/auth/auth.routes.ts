@@ -13,12 +13,12 @@ export async function authRoutes(app: App, appCtx: AppContext) {
   r.post('/auth/signup', {
     config: credentialRoute,
     schema: { tags: ['auth'], summary: 'Create a user, an organization and its secret key', security: [], body: SignupBodySchema, response: { 201: SignupResponseSchema, ...errorResponses } },
-  }, async (request, reply) => reply.status(201).send(await signup(appCtx.database, request.body, appCtx.clock())));
+  }, async (request, reply) => reply.status(201).send(await signup(appCtx.database, request.body, appCtx.clock(), appCtx.config.passwordScryptN)));
 
   r.post('/auth/login', {
     config: credentialRoute,
     schema: { tags: ['auth'], summary: 'Exchange email and password for a session token', security: [], body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errorResponses } },
-  }, async (request) => login(appCtx.database, request.body.email, request.body.password, appCtx.config.jwtSecret, appCtx.clock(), request.body.org_id));
+  }, async (request) => login(appCtx.database, request.body.email, request.body.password, appCtx.config.jwtSecret, appCtx.clock(), request.body.org_id, appCtx.config.passwordScryptN));
 
   r.get('/auth/organizations', {
     schema: { tags: ['auth'], summary: 'The organizations the signed-in person belongs to, with their role in each (sessions only)', response: { 200: listOf(OrganizationMembershipSchema), ...errorResponses } },

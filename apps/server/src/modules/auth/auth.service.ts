@@ -6,7 +6,7 @@ import { inTransaction } from '../idempotency/request-transaction.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { generateApiKey } from './api-key-secret.ts';
 import { findFirstMembership, findMembershipRole, findUserByEmail, findUserEmail, insertApiKey, insertOrganizationWithOwner, listApiKeys, listUserOrganizations, revokeApiKey } from './auth.repo.ts';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.ts';
+import { DEFAULT_SCRYPT_N, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import { assertAdmin, type Role } from './principal.ts';
 import { issueSessionToken, SESSION_TTL_SECONDS } from './session-token.ts';
 
@@ -16,8 +16,8 @@ export interface SignupInput {
   org_name: string;
 }
 
-export async function signup(database: Database, input: SignupInput, now: Date) {
-  const passwordHash = await hashPassword(input.password);
+export async function signup(database: Database, input: SignupInput, now: Date, scryptN: number = DEFAULT_SCRYPT_N) {
+  const passwordHash = await hashPassword(input.password, scryptN);
   const userId = newId('user');
   const orgId = newId('org');
   try {
@@ -32,9 +32,9 @@ export async function signup(database: Database, input: SignupInput, now: Date) 
   }
 }
 
-export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date, orgId?: string) {
+export async function login(database: Database, email: string, password: string, jwtSecret: string, now: Date, orgId?: string, scryptN: number = DEFAULT_SCRYPT_N) {
   const user = await findUserByEmail(database.db, email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash(scryptN));
   // Looked up whether or not the password matched, so neither the answer nor its timing tells a
   // removed member's right password from a wrong one (or a member of the named org from an outsider).
   const membership = user ? await membershipFor(database.db, user.id, orgId) : null;

@@ -54,7 +54,7 @@ export async function addMember(ctx: RequestContext, input: { email: string; pas
     }
   }
   if (input.password === undefined) throw new DomainError('validation_error', 'body.password: required for a person who has no account yet', { field: 'body.password' });
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, ctx.app.config.passwordScryptN);
   const userId = newId('user');
   try {
     return await inTransaction(ctx, async (tx) => {

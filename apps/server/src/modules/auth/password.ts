@@ -1,7 +1,10 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // scrypt is memory-hard: N=2^15, r=8 needs 32 MiB per hash, which makes GPU guessing expensive.
-const PARAMS = { N: 32768, r: 8, p: 1 } as const;
+// N is the deployment's PASSWORD_SCRYPT_N (at least 2^15 in production; the test suite lowers it);
+// each stored hash names its own N, so hashes made under another N still verify.
+export const DEFAULT_SCRYPT_N = 32768;
+const PARAMS = { r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
@@ -11,10 +14,10 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, N: number = DEFAULT_SCRYPT_N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, { N, ...PARAMS });
+  return ['scrypt', N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -25,5 +28,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Verifying against this when the email is unknown keeps login timing from revealing which emails exist. */
-export const DUMMY_PASSWORD_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/**
+ * Verifying against this when the email is unknown keeps login timing from revealing which emails
+ * exist: it costs what a real hash made under the same N costs.
+ */
+export function dummyPasswordHash(N: number = DEFAULT_SCRYPT_N): string {
+  return `scrypt$${N}$${PARAMS.r}$${PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+}
