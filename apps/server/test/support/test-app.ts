@@ -75,8 +75,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Rail webhooks from every test share one IP (and, with REDIS_URL, one counter); tests of the limit set their own.
     RAIL_WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'silent',
-    // scrypt at 2^10 instead of 2^15: a signup or login costs ~7 ms instead of ~220 ms of CPU (config.test.ts checks the default).
-    PASSWORD_SCRYPT_N: '1024',
+    // scrypt at 2^10 instead of 2^15: a signup or login costs ~7 ms instead of ~220 ms of CPU
+    // (config.test.ts checks the default). Production mode refuses it, so its apps keep 2^15.
+    ...(options.env?.NODE_ENV === 'production' ? {} : { PASSWORD_SCRYPT_N: '1024' }),
     // CI runs the suite a second time with rate limits kept in Redis.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.env,
