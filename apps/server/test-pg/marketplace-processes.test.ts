@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningSeed } from '@frameos/domain';
 import { httpRequester } from './support/api-client.ts';
@@ -35,6 +37,33 @@ const SLEEPER: AgentSource = {
 }
 `,
 };
+/**
+ * Sends an email now, schedules one for later and emits an event — each of them once per run, even
+ * when the run is retried — then sleeps `inputs.ms`, so its worker can be killed after all three.
+ */
+const MAILER: AgentSource = {
+  manifest: {
+    ...agentSource('hello-world').manifest,
+    id: 'agt_mailer_sleeper',
+    name: 'Mailer Sleeper',
+    capabilities: ['email', 'webhook'],
+    inputs: [
+      { name: 'to', type: 'string', required: true, description: 'recipient' },
+      { name: 'later_at', type: 'string', required: true, description: 'when the second email goes' },
+      { name: 'ms', type: 'number', required: true, description: 'how long to sleep after' },
+    ],
+    outputs: [{ name: 'first_id', type: 'string' }, { name: 'later_id', type: 'string' }, { name: 'event_id', type: 'string' }],
+    runtime: { language: 'nodejs', version: '20', entrypoint: 'index.js', timeout_ms: 30_000, memory_mb: 64 },
+  },
+  code: `export default async function handler(inputs, ctx) {
+  const first = await ctx.email.send({ to: inputs.to, subject: 'Welcome', text: 'first' });
+  const later = await ctx.email.send({ to: inputs.to, subject: 'Later', text: 'second', send_at: inputs.later_at });
+  const event = await ctx.emit('mail.sent', { first: first.message_id });
+  await new Promise((resolve) => setTimeout(resolve, inputs.ms));
+  return { first_id: first.message_id, later_id: later.id, event_id: event.event_id };
+}
+`,
+};
 const PRICE = 100; // USD cents, per execution
 const DEVELOPER_SHARE = 80; // PLATFORM_FEE_BPS defaults to 2000
 
@@ -56,10 +85,28 @@ describe('marketplace executions across server and worker processes', () => {
   let buyer: PayerFixture;
   let deployment: string;
 
+  // Messages the workers send, received by a real SMTP server in this process.
+  const received: { subject: string | undefined; messageId: string | undefined }[] = [];
+  let smtp: SMTPServer;
+
   const startWorker = () => workers.push(startWorkerProcess(workerEnv));
   const outputs = () => [`api: ${api.output()}`, ...workers.map((w, i) => `worker ${i}: ${w.output()}`)].join('\n');
 
   beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => (raw += c.toString()));
+        stream.on('end', () => {
+          received.push({ subject: /^Subject: (.+)$/m.exec(raw)?.[1]?.trim(), messageId: /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim() });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     db = await createFreshDatabase('frameos_market');
     // The blob store (agent code) is files in the data dir: the API and the workers share one, as they would a volume.
     dataDir = await mkdtemp(join(tmpdir(), 'frameos-market-'));
@@ -74,6 +121,8 @@ describe('marketplace executions across server and worker processes', () => {
       EXECUTION_POLL_MS: '50',
       RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_FROM: 'FrameOS agents <agents@frameos.test>',
     };
     // The first worker starts with the API (both find the database empty; the migration lock lets one migrate).
     startWorker();
@@ -92,6 +141,7 @@ describe('marketplace executions across server and worker processes', () => {
     await api?.stop();
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 
   async function execute(ms: number, who = buyer, deploymentId = deployment) {
@@ -237,5 +287,37 @@ describe('marketplace executions across server and worker processes', () => {
     expect(await walletBalance(http, other)).toBe(10_000);
     const [{ n }] = (await queryRows(db.url, `select count(*)::int as n from executions where org_id = $1`, [other.org.orgId])) as [{ n: number }];
     expect(n).toBe(0);
+  });
+  it('sends, schedules and emits once when the run is retried after its worker was SIGKILLed', async () => {
+    // One worker, so the one to kill is the one running the run.
+    await Promise.all(workers.map((w) => w.stop()));
+    startWorker();
+    const admin = await platformAdminToken(http);
+    await publishAgent(http, dev, admin, MAILER);
+    const mailBuyer = await payer(http, [MAILER.manifest.id]);
+    const mailDeployment = await deploy(http, mailBuyer, MAILER.manifest.id);
+    received.length = 0;
+    const laterAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const queued = await http.request('POST', `/agents/${MAILER.manifest.id}/execute`, { token: mailBuyer.org.orgKey, body: { deployment_id: mailDeployment, inputs: { to: 'lead@example.com', later_at: laterAt, ms: 3_000 } } });
+    expect(queued.status, queued.text).toBe(202);
+    const id = queued.body.execution_id as string;
+    const agentEvents = () => queryRows(db.url, `select id from events where type = 'agent.event' and payload like $1`, [`%${id}%`]);
+
+    // The first attempt has sent, scheduled and emitted (its event row is there), and sleeps: kill it.
+    await waitUntil(`${id}'s event`, async () => ((await agentEvents()).length === 1 ? true : null), { context: outputs });
+    expect(received.map((m) => m.subject)).toEqual(['Welcome']);
+    await workers.at(-1)!.kill();
+    startWorker();
+
+    const done = await waitUntil(`${id} to end`, async () => {
+      const run = (await http.request('GET', `/executions/${id}`, { token: mailBuyer.org.orgKey })).body;
+      return ['queued', 'running'].includes(run.status) ? null : run;
+    }, { context: outputs, everyMs: 200 });
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // The retry made the same three calls and got the first attempt's answers: nothing happened twice.
+    expect(received).toEqual([{ subject: 'Welcome', messageId: done.outputs.first_id }]);
+    const scheduled = await queryRows(db.url, `select id, subject, status from scheduled_emails where execution_id = $1`, [id]);
+    expect(scheduled).toEqual([{ id: done.outputs.later_id, subject: 'Later', status: 'scheduled' }]);
+    expect(await agentEvents()).toEqual([{ id: done.outputs.event_id }]);
   });
 });
