@@ -29,6 +29,22 @@ export function databaseUrl(serverUrl: string, name: string): string {
   return url.toString();
 }
 
+/**
+ * The names of a run's test databases on the server start with this (`frameos_test_<run>_`), so the
+ * global setup's teardown can drop the ones the workers still held in their pools.
+ */
+export function testDatabasePrefix(templateName: string): string {
+  return `frameos_test_${templateName.replace(/^frameos_template_/, '')}_`;
+}
+
+/** Drops every database whose name starts with `prefix` (a run's test databases). */
+export async function dropServerDatabasesWithPrefix(serverUrl: string, prefix: string): Promise<void> {
+  await withAdmin(serverUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [prefix]);
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname.replace(/"/g, '""')}" with (force)`);
+  });
+}
+
 /** PostgreSQL's "source database is being accessed by other users": a session on the template is still closing. */
 const TEMPLATE_IN_USE = '55006';
 

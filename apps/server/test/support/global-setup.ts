@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 import { createDb, runMigrations } from '@frameos/db';
-import { createServerDatabase, databaseUrl, dropServerDatabase, testServerUrl, type TestDatabaseTemplate } from './database-server.ts';
+import { createServerDatabase, databaseUrl, dropServerDatabase, dropServerDatabasesWithPrefix, testDatabasePrefix, testServerUrl, type TestDatabaseTemplate } from './database-server.ts';
 
 /**
  * vitest globalSetup: builds the migrated database once per run, by running the real migrations,
@@ -36,7 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw err;
     }
     template = { kind: 'postgres', serverUrl, templateName };
-    teardown = () => dropServerDatabase(serverUrl, templateName);
+    // The test databases the workers still held in their pools (test-database.ts), then the template.
+    teardown = async () => {
+      await dropServerDatabasesWithPrefix(serverUrl, testDatabasePrefix(templateName));
+      await dropServerDatabase(serverUrl, templateName);
+    };
   } else {
     const dir = await mkdtemp(join(tmpdir(), 'frameos-test-template-'));
     const dumpPath = join(dir, 'pglite-migrated.tar');
