@@ -14,7 +14,8 @@ export async function findHostCall(db: Executor, key: HostCallKey): Promise<Host
 
 /** Records that the call is under way with its `reference`; an attempt that got there first keeps its row. Returns the row that stands. */
 export async function startHostCall(db: Executor, key: HostCallKey, reference: string): Promise<HostCallRow> {
-  await db.insert(executionHostCalls).values({ ...key, status: 'started', reference }).onConflictDoNothing();
+  const [inserted] = await db.insert(executionHostCalls).values({ ...key, status: 'started', reference }).onConflictDoNothing().returning();
+  if (inserted) return inserted;
   const row = await findHostCall(db, key);
   if (!row) throw new Error(`host call ${key.executionId}/${key.api}/${key.seq} vanished`);
   return row;
