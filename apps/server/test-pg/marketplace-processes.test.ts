@@ -2,9 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningSeed } from '@frameos/domain';
 import { httpRequester } from './support/api-client.ts';
@@ -14,6 +12,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { waitUntil } from './support/wait.ts';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 import type { Requester } from '../test/support/fixtures.ts';
+import { messageIdOf, startSmtpReceiver, subjectOf, type SmtpReceiver } from '../test/support/smtp-receiver.ts';
 import { expectLedgerInvariants } from '../test/support/rail-test-kit.ts';
 import type { SqlReader } from '../test/support/sql-reader.ts';
 import {
@@ -86,27 +85,14 @@ describe('marketplace executions across server and worker processes', () => {
   let deployment: string;
 
   // Messages the workers send, received by a real SMTP server in this process.
-  const received: { subject: string | undefined; messageId: string | undefined }[] = [];
-  let smtp: SMTPServer;
+  let mail: SmtpReceiver;
+  const received = () => mail.received.map((m) => ({ subject: subjectOf(m.raw), messageId: messageIdOf(m.raw) }));
 
   const startWorker = () => workers.push(startWorkerProcess(workerEnv));
   const outputs = () => [`api: ${api.output()}`, ...workers.map((w, i) => `worker ${i}: ${w.output()}`)].join('\n');
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString()));
-        stream.on('end', () => {
-          received.push({ subject: /^Subject: (.+)$/m.exec(raw)?.[1]?.trim(), messageId: /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim() });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    mail = await startSmtpReceiver();
     db = await createFreshDatabase('frameos_market');
     // The blob store (agent code) is files in the data dir: the API and the workers share one, as they would a volume.
     dataDir = await mkdtemp(join(tmpdir(), 'frameos-market-'));
@@ -121,7 +107,7 @@ describe('marketplace executions across server and worker processes', () => {
       EXECUTION_POLL_MS: '50',
       RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_URL: mail.url,
       SMTP_FROM: 'FrameOS agents <agents@frameos.test>',
     };
     // The first worker starts with the API (both find the database empty; the migration lock lets one migrate).
@@ -141,7 +127,7 @@ describe('marketplace executions across server and worker processes', () => {
     await api?.stop();
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await mail?.close();
   });
 
   async function execute(ms: number, who = buyer, deploymentId = deployment) {
@@ -296,7 +282,7 @@ describe('marketplace executions across server and worker processes', () => {
     await publishAgent(http, dev, admin, MAILER);
     const mailBuyer = await payer(http, [MAILER.manifest.id]);
     const mailDeployment = await deploy(http, mailBuyer, MAILER.manifest.id);
-    received.length = 0;
+    mail.received.length = 0;
     const laterAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const queued = await http.request('POST', `/agents/${MAILER.manifest.id}/execute`, { token: mailBuyer.org.orgKey, body: { deployment_id: mailDeployment, inputs: { to: 'lead@example.com', later_at: laterAt, ms: 3_000 } } });
     expect(queued.status, queued.text).toBe(202);
@@ -305,7 +291,7 @@ describe('marketplace executions across server and worker processes', () => {
 
     // The first attempt has sent, scheduled and emitted (its event row is there), and sleeps: kill it.
     await waitUntil(`${id}'s event`, async () => ((await agentEvents()).length === 1 ? true : null), { context: outputs });
-    expect(received.map((m) => m.subject)).toEqual(['Welcome']);
+    expect(received().map((m) => m.subject)).toEqual(['Welcome']);
     await workers.at(-1)!.kill();
     startWorker();
 
@@ -315,7 +301,7 @@ describe('marketplace executions across server and worker processes', () => {
     }, { context: outputs, everyMs: 200 });
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
     // The retry made the same three calls and got the first attempt's answers: nothing happened twice.
-    expect(received).toEqual([{ subject: 'Welcome', messageId: done.outputs.first_id }]);
+    expect(received()).toEqual([{ subject: 'Welcome', messageId: done.outputs.first_id }]);
     const scheduled = await queryRows(db.url, `select id, subject, status from scheduled_emails where execution_id = $1`, [id]);
     expect(scheduled).toEqual([{ id: done.outputs.later_id, subject: 'Later', status: 'scheduled' }]);
     expect(await agentEvents()).toEqual([{ id: done.outputs.event_id }]);

@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { packageAgent, type AgentPackage } from '@frameos/agent-sdk/node';
 import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 import { closeBrowser, defaultCapabilities } from '../../src/modules/executions/capabilities/index.ts';
+import { startProfileSite, type ProfileSite } from '../support/profile-site.ts';
 import { useTestApp } from '../support/test-app.ts';
 import {
   deploy, developer, expectExecutionHoldResolved, marketplaceBalance, marketplaceEnv, newSandbox, payer, platformAdminToken, publishAgent, testWorker, walletBalance,
@@ -19,43 +18,13 @@ import {
 
 const AGENTS = join(import.meta.dirname, '../../../../agents');
 
-let site: Server;
-let siteUrl = '';
-const providerCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
+let site: ProfileSite;
 let packaged: Promise<AgentPackage>;
-
-const profilePage = (name: string, headline: string, company: string) => `<!doctype html><html><head><title>${name} | LinkedIn</title></head><body>
-  <section class="top-card-layout">
-    <h1 class="top-card-layout__title">${name}</h1>
-    <h2 class="top-card-layout__headline">${headline}</h2>
-    <div data-section="currentPositionsDetails"><a class="top-card-link"><span class="top-card-link__description">${company}</span></a></div>
-    <div class="profile-info-subheader" id="sub"></div>
-  </section>
-  <script>document.getElementById('sub').innerHTML = '<span class="top-card__subline-item">Zürich, Switzerland</span>';</script>
-</body></html>`;
 
 beforeAll(async () => {
   packaged = packageAgent(join(AGENTS, 'linkedin-outreach', 'src/index.ts'), { developerId: 'dev_pending' });
   packaged.catch(() => undefined); // awaited in the next beforeAll
-  site = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.url === '/in/marie-curie') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return res.end(profilePage('Marie Curie', 'Head of Research at Radium Labs', 'Radium Labs'));
-      }
-      if (req.url === '/v1/connection-requests' && req.method === 'POST') {
-        providerCalls.push({ headers: req.headers, body });
-        res.writeHead(req.headers.authorization === 'Bearer pk_live_test' ? 201 : 401, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify(req.headers.authorization === 'Bearer pk_live_test' ? { id: `cr_${providerCalls.length}`, status: 'pending' } : { error: 'bad key' }));
-      }
-      res.writeHead(404);
-      res.end('not found');
-    });
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  site = await startProfileSite();
 });
 
 // The profile site is on loopback.
@@ -76,12 +45,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeBrowser(t.appCtx);
   await sandbox.close();
-  site.closeAllConnections();
-  await new Promise<void>((resolve) => site.close(() => resolve()));
+  await site.close();
 });
 
 beforeEach(() => {
-  providerCalls.length = 0;
+  site.providerCalls.length = 0;
 });
 
 async function run(who: PayerFixture, agentId: string, deploymentId: string, inputs: Record<string, unknown>) {
@@ -96,10 +64,10 @@ describe('LinkedIn Outreach (agt_linkedin_outreach) on the platform', () => {
   it('reads the profile in Chromium, sends the personalised note to the provider with the bearer key; 50 cents per run', async () => {
     const buyer = await payer(t, ['agt_linkedin_outreach']);
     const deployment = await deploy(t, buyer, 'agt_linkedin_outreach', {
-      config: { provider_url: `${siteUrl}/v1/connection-requests` }, secrets: { provider_api_key: 'pk_live_test' }, allowed_hosts: ['127.0.0.1'],
+      config: { provider_url: `${site.url}/v1/connection-requests` }, secrets: { provider_api_key: 'pk_live_test' }, allowed_hosts: ['127.0.0.1'],
     });
     const devBefore = await marketplaceBalance(t, 'developer_payable', `${dev.developerId}/agt_linkedin_outreach`);
-    const profileUrl = `${siteUrl}/in/marie-curie`;
+    const profileUrl = `${site.url}/in/marie-curie`;
     const { queued, done } = await run(buyer, 'agt_linkedin_outreach', deployment, { profile_url: profileUrl, message_template: 'Hi {{first_name}}, your research at {{company}} ({{location}}) is inspiring. Happy to connect!' });
     expect(queued.held).toEqual({ amount: 50, currency: 'USD' });
     const message = 'Hi Marie, your research at Radium Labs (Zürich, Switzerland) is inspiring. Happy to connect!';
@@ -107,9 +75,9 @@ describe('LinkedIn Outreach (agt_linkedin_outreach) on the platform', () => {
       status: 'succeeded', cost: { amount: 50, currency: 'USD' },
       outputs: { profile_url: profileUrl, name: 'Marie Curie', first_name: 'Marie', headline: 'Head of Research at Radium Labs', company: 'Radium Labs', location: 'Zürich, Switzerland', message, truncated: false, sent: true, request_id: 'cr_1', status: 'pending' },
     });
-    expect(providerCalls).toHaveLength(1);
-    expect(providerCalls[0]!.headers).toMatchObject({ authorization: 'Bearer pk_live_test', 'content-type': 'application/json', 'idempotency-key': done.execution_id });
-    expect(JSON.parse(providerCalls[0]!.body)).toEqual({ profile_url: profileUrl, message });
+    expect(site.providerCalls).toHaveLength(1);
+    expect(site.providerCalls[0]!.headers).toMatchObject({ authorization: 'Bearer pk_live_test', 'content-type': 'application/json', 'idempotency-key': done.execution_id });
+    expect(JSON.parse(site.providerCalls[0]!.body)).toEqual({ profile_url: profileUrl, message });
     expect(await walletBalance(t, buyer)).toBe(10_000 - 50);
     // 50 split: floor(50 × 20 %) = 10 to the platform, 40 to the developer.
     expect(await marketplaceBalance(t, 'developer_payable', `${dev.developerId}/agt_linkedin_outreach`)).toBe(devBefore + 40);

@@ -1,12 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { packageAgent, type AgentPackage } from '@frameos/agent-sdk/node';
 import type { Sandbox } from '@frameos/sandbox';
 import type { ExecutionWorker } from '../../src/modules/executions/execution-runner.ts';
 import { closeBrowser, closeEmailTransport, defaultCapabilities, listScheduledEmails, sendDueEmails } from '../../src/modules/executions/capabilities/index.ts';
+import { startProfileSite, type ProfileSite } from '../support/profile-site.ts';
+import { messageIdOf, startSmtpReceiver, subjectOf, type SmtpReceiver } from '../support/smtp-receiver.ts';
 import { sqlReaderOf } from '../support/sql-reader.ts';
 import { useTestApp } from '../support/test-app.ts';
 import {
@@ -23,68 +22,21 @@ import {
 const AGENTS = join(import.meta.dirname, '../../../../agents');
 const DAY = 86_400_000;
 
-const received: { to: string[]; raw: string }[] = [];
-let smtp: SMTPServer;
-let smtpUrl = '';
-let site: Server;
-let siteUrl = '';
-const providerCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
+let mail: SmtpReceiver;
+let site: ProfileSite;
 /** Bundled while the app starts (publishAgent sets the developer id). */
 let packaged: Promise<[AgentPackage, AgentPackage]>;
-
-const profilePage = (name: string, headline: string, company: string) => `<!doctype html><html><head><title>${name} | LinkedIn</title></head><body>
-  <section class="top-card-layout">
-    <h1 class="top-card-layout__title">${name}</h1>
-    <h2 class="top-card-layout__headline">${headline}</h2>
-    <div data-section="currentPositionsDetails"><a class="top-card-link"><span class="top-card-link__description">${company}</span></a></div>
-    <div class="profile-info-subheader" id="sub"></div>
-  </section>
-  <script>document.getElementById('sub').innerHTML = '<span class="top-card__subline-item">Zürich, Switzerland</span>';</script>
-</body></html>`;
 
 beforeAll(async () => {
   const pack = (name: string) => packageAgent(join(AGENTS, name, 'src/index.ts'), { developerId: 'dev_pending' });
   packaged = Promise.all([pack('linkedin-outreach'), pack('email-sequence')]);
   packaged.catch(() => undefined); // awaited in the next beforeAll
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-
-  site = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.url === '/in/marie-curie') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return res.end(profilePage('Marie Curie', 'Head of Research at Radium Labs', 'Radium Labs'));
-      }
-      if (req.url === '/v1/connection-requests' && req.method === 'POST') {
-        providerCalls.push({ headers: req.headers, body });
-        res.writeHead(req.headers.authorization === 'Bearer pk_live_test' ? 201 : 401, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify(req.headers.authorization === 'Bearer pk_live_test' ? { id: `cr_${providerCalls.length}`, status: 'pending' } : { error: 'bad key' }));
-      }
-      res.writeHead(404);
-      res.end('not found');
-    });
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  mail = await startSmtpReceiver();
+  site = await startProfileSite();
 });
 
 // Started after the servers above (its options read their URLs); the profile site is on loopback.
-const t = useTestApp(() => ({ env: { ...marketplaceEnv, RUNTIME_ALLOW_PRIVATE_NETWORKS: '1', SMTP_URL: smtpUrl, SMTP_FROM: 'FrameOS agents <agents@frameos.test>' } }));
+const t = useTestApp(() => ({ env: { ...marketplaceEnv, RUNTIME_ALLOW_PRIVATE_NETWORKS: '1', SMTP_URL: mail.url, SMTP_FROM: 'FrameOS agents <agents@frameos.test>' } }));
 let sandbox: Sandbox;
 let worker: ExecutionWorker;
 let dev: DeveloperFixture;
@@ -104,14 +56,13 @@ afterAll(async () => {
   await closeBrowser(t.appCtx);
   closeEmailTransport(t.appCtx);
   await sandbox.close();
-  site.closeAllConnections();
-  await new Promise<void>((resolve) => site.close(() => resolve()));
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await site.close();
+  await mail.close();
 });
 
 beforeEach(() => {
-  received.length = 0;
-  providerCalls.length = 0;
+  mail.received.length = 0;
+  site.providerCalls.length = 0;
 });
 
 async function run(who: PayerFixture, agentId: string, deploymentId: string, inputs: Record<string, unknown>) {
@@ -122,16 +73,14 @@ async function run(who: PayerFixture, agentId: string, deploymentId: string, inp
   return { queued: queued.body, done: done.body };
 }
 
-const subjectOf = (raw: string) => /^Subject: (.+)$/m.exec(raw)?.[1]?.trim();
-const messageIdOf = (raw: string) => /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim();
 
 describe('LinkedIn Outreach (agt_linkedin_outreach) on the platform, without Chromium', () => {
   it('a deployment without a provider fails with a configuration error and is not charged', async () => {
     const buyer = await payer(t, ['agt_linkedin_outreach']);
     const deployment = await deploy(t, buyer, 'agt_linkedin_outreach', { allowed_hosts: ['127.0.0.1'] });
-    const { done } = await run(buyer, 'agt_linkedin_outreach', deployment, { profile_url: `${siteUrl}/in/marie-curie` });
+    const { done } = await run(buyer, 'agt_linkedin_outreach', deployment, { profile_url: `${site.url}/in/marie-curie` });
     expect(done).toMatchObject({ status: 'failed', error: { code: 'agent_error', message: expect.stringMatching(/^configuration: set config\.provider_url/) } });
-    expect(providerCalls).toHaveLength(0);
+    expect(site.providerCalls).toHaveLength(0);
     expect(await walletBalance(t, buyer)).toBe(10_000);
   });
 });
@@ -157,7 +106,7 @@ describe('Email Drip Campaign (agt_email_sequence) on the platform', () => {
     const emails = a.done.outputs.emails as { step: number; status: string; id: string | null; message_id: string; send_at: string }[];
     expect(emails.map((e) => [e.step, e.status])).toEqual([[1, 'sent'], [2, 'scheduled'], [3, 'scheduled']]);
     expect(emails.map((e) => Date.parse(e.send_at) - Date.parse(start)).slice(1)).toEqual([2 * DAY, 5 * DAY]);
-    expect(received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Welcome, Ada']]);
+    expect(mail.received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Welcome, Ada']]);
     // campaign.scheduled went out as the deploying org's agent.event.
     const events = await sqlReaderOf(t)`select payload::text as payload from events where org_id = ${buyer.org.orgId} and type = 'agent.event'`;
     expect(events).toHaveLength(1);
@@ -165,12 +114,12 @@ describe('Email Drip Campaign (agt_email_sequence) on the platform', () => {
 
     const b = await run(buyer, 'agt_email_sequence', second, { recipient: { email: 'bob@example.com', name: 'Bob' }, steps, start_at: start });
     expect(b.done).toMatchObject({ status: 'succeeded', outputs: { sent: 1, scheduled: 2 } });
-    expect(received.map((m) => subjectOf(m.raw))).toEqual(['Welcome, Ada', 'Welcome, Bob']);
+    expect(mail.received.map((m) => subjectOf(m.raw))).toEqual(['Welcome, Ada', 'Welcome, Bob']);
     expect((await t.request('DELETE', `/deployments/${second}`, { token: buyer.org.orgKey })).status).toBe(200);
     expect((await listScheduledEmails(t.appCtx.database.db, second, 10)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
 
     // Fast-forward: nothing before it is due, then step 2 on day 2 and step 3 on day 5, only for Ada.
-    received.length = 0;
+    mail.received.length = 0;
     t.clock.advance(2 * DAY - 60_000);
     expect(await sendDueEmails(t.appCtx)).toBe(0);
     t.clock.advance(60_000);
@@ -179,9 +128,9 @@ describe('Email Drip Campaign (agt_email_sequence) on the platform', () => {
     expect(await sendDueEmails(t.appCtx)).toBe(1);
     t.clock.advance(30 * DAY);
     expect(await sendDueEmails(t.appCtx)).toBe(0);
-    expect(received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Tips for Engines Ltd'], [['ada@example.com'], 'Checking in, Ada']]);
-    expect(received.map((m) => messageIdOf(m.raw))).toEqual([emails[1]!.message_id, emails[2]!.message_id]);
-    expect(received[1]!.raw).toContain('Any questions?');
+    expect(mail.received.map((m) => [m.to, subjectOf(m.raw)])).toEqual([[['ada@example.com'], 'Tips for Engines Ltd'], [['ada@example.com'], 'Checking in, Ada']]);
+    expect(mail.received.map((m) => messageIdOf(m.raw))).toEqual([emails[1]!.message_id, emails[2]!.message_id]);
+    expect(mail.received[1]!.raw).toContain('Any questions?');
     expect((await listScheduledEmails(t.appCtx.database.db, first, 10)).map((r) => r.status)).toEqual(['sent', 'sent']);
     // Two runs, still only the two deploy charges (the renewal 30 days on is the worker's, not run here).
     expect(await walletBalance(t, buyer)).toBe(10_000 - 2 * 500);

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.ts';
 import { newId } from '../../src/lib/ids.ts';
@@ -10,6 +9,7 @@ import {
   closeEmailTransport, createEmailCapability, createEmitCapability, EMAIL_LIMITS, createFetchCapability, defaultCapabilities, FETCH_LIMITS, hostAllowed,
 } from '../../src/modules/executions/capabilities/index.ts';
 import { buildRunHost, CapabilityError, type CapabilityHandler, type RunFacts } from '../../src/modules/executions/run-host.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.ts';
 import { useTestApp } from '../support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, payer, platformAdminToken, publishAgent, type PayerFixture } from '../support/marketplace-kit.ts';
 
@@ -217,45 +217,29 @@ describe('ctx.fetch', () => {
 });
 
 describe('ctx.email.send', () => {
-  let smtp: SMTPServer;
-  let smtpPort: number;
-  const received: { from: string; to: string[]; raw: string }[] = [];
+  let mail: SmtpReceiver;
   let mailApp: AppContext;
   const FROM = 'FrameOS agents <agents@frameos.test>';
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString()));
-        stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as AddressInfo).port;
-    mailApp = withConfig(t.appCtx, { runtime: { smtp: { url: `smtp://127.0.0.1:${smtpPort}`, from: FROM } } });
+    mail = await startSmtpReceiver();
+    mailApp = withConfig(t.appCtx, { runtime: { smtp: { url: mail.url, from: FROM } } });
   });
 
   afterAll(async () => {
     closeEmailTransport(mailApp);
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await mail.close();
   });
 
   it('sends through the operator SMTP server, from the operator address', async () => {
     const result = (await handlers()['email.send']!(mailApp, facts(), [{ to: ['a@example.com', 'b@example.com'], subject: 'Report ready', text: 'plain body', html: '<p>html body</p>' }], ++seq)) as { message_id: string };
     expect(result.message_id).toMatch(/^<.+>$/);
-    expect(received).toHaveLength(1);
-    expect(received[0]!.from).toBe('agents@frameos.test');
-    expect(received[0]!.to).toEqual(['a@example.com', 'b@example.com']);
-    expect(received[0]!.raw).toContain('From: FrameOS agents <agents@frameos.test>');
-    expect(received[0]!.raw).toContain('Subject: Report ready');
-    expect(received[0]!.raw).toContain('plain body');
+    expect(mail.received).toHaveLength(1);
+    expect(mail.received[0]!.from).toBe('agents@frameos.test');
+    expect(mail.received[0]!.to).toEqual(['a@example.com', 'b@example.com']);
+    expect(mail.received[0]!.raw).toContain('From: FrameOS agents <agents@frameos.test>');
+    expect(mail.received[0]!.raw).toContain('Subject: Report ready');
+    expect(mail.received[0]!.raw).toContain('plain body');
   });
 
   it('refuses a from, bad addresses, too many recipients, a long subject', async () => {

@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.ts';
 import { newId } from '../../src/lib/ids.ts';
@@ -8,13 +6,14 @@ import { rowsOf } from '../../src/lib/sql-values.ts';
 import { closeEmailTransport, createEmailCapability, EMAIL_LIMITS, emailRetryDelayMs, SCHEDULED_EMAIL, sendDueEmails } from '../../src/modules/executions/capabilities/index.ts';
 import { claimDueEmails } from '../../src/modules/executions/capabilities/scheduled-email.repo.ts';
 import { buildRunHost, CapabilityError, type RunFacts } from '../../src/modules/executions/run-host.ts';
+import { messageIdOf, startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.ts';
 import { startTestApp, useTestApp, type TestApp } from '../support/test-app.ts';
 import { agentSource, deploy, developer, marketplaceEnv, payer, platformAdminToken, publishAgent, type PayerFixture } from '../support/marketplace-kit.ts';
 
 /** Numbers the host calls as a run's host does (1, 2, …), each call its own: no call here is an earlier attempt's. */
 let seq = 0;
 
-// Scheduled messages are received by a real SMTP server; the schedule is fast-forwarded with the
+// Scheduled messages are mail.received by a real SMTP server; the schedule is fast-forwarded with the
 // apps' shared test clock, and the worker's sendDueEmails is called directly (no timers, no sleeps).
 const t = useTestApp({ env: marketplaceEnv });
 let second: TestApp; // another "worker process" on the same database and clock
@@ -22,33 +21,15 @@ let second: TestApp; // another "worker process" on the same database and clock
 type Runtime = AppContext['config']['runtime'];
 const withSmtp = (app: AppContext, smtp: Runtime['smtp']): AppContext => ({ ...app, config: { ...app.config, runtime: { ...app.config.runtime, smtp } } });
 
-const received: { to: string[]; raw: string }[] = [];
-let smtp: SMTPServer;
-/** SMTP answers for the next messages (a code makes the server refuse with it); empty: accept. */
-const refusals: number[] = [];
+let mail: SmtpReceiver;
 let mailA: AppContext;
 let mailB: AppContext;
 let buyer: PayerFixture;
 let agentId: string;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        const code = refusals.shift();
-        if (code) return callback(Object.assign(new Error('refused'), { responseCode: code }));
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const config = { url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'FrameOS agents <agents@frameos.test>' };
+  mail = await startSmtpReceiver();
+  const config = { url: mail.url, from: 'FrameOS agents <agents@frameos.test>' };
   second = await startTestApp({ sharedWith: t, clock: t.clock, env: marketplaceEnv });
   mailA = withSmtp(t.appCtx, config);
   mailB = withSmtp(second.appCtx, config);
@@ -62,12 +43,12 @@ afterAll(async () => {
   closeEmailTransport(mailA);
   closeEmailTransport(mailB);
   await second.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
 });
 
 beforeEach(() => {
-  received.length = 0;
-  refusals.length = 0;
+  mail.received.length = 0;
+  mail.refusals.length = 0;
 });
 
 async function newFacts(): Promise<RunFacts> {
@@ -77,7 +58,6 @@ async function newFacts(): Promise<RunFacts> {
 
 const send = (f: RunFacts, message: Record<string, unknown>, app: AppContext = mailA) => createEmailCapability()(app, f, [message], ++seq);
 const inMinutes = (m: number) => new Date(t.clock.now().getTime() + m * 60_000).toISOString();
-const messageIdOf = (raw: string) => /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim();
 async function row(id: string): Promise<Record<string, unknown>> {
   const [r] = rowsOf(await t.appCtx.database.db.execute(sql`select status, attempts, last_error, sent_at, cancelled_at, next_attempt_at from scheduled_emails where id = ${id}`));
   return r!;
@@ -93,7 +73,7 @@ describe('ctx.email.send with send_at', () => {
     const f = await newFacts();
     expect(await send(f, { to: 'a@example.com', subject: 'now', text: 't' })).toMatchObject({ status: 'sent', message_id: expect.stringMatching(/^<.+>$/) });
     expect(await send(f, { to: 'a@example.com', subject: 'past', text: 't', send_at: inMinutes(-5) })).toMatchObject({ status: 'sent' });
-    expect(received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['now', 'past']);
+    expect(mail.received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['now', 'past']);
   });
 
   it('stores a future message; the worker sends it once when due, even with two workers racing', async () => {
@@ -101,21 +81,21 @@ describe('ctx.email.send with send_at', () => {
     const sendAt = inMinutes(30);
     const scheduled = (await send(f, { to: ['a@example.com', 'b@example.com'], subject: 'Later', text: 'scheduled body', html: '<p>x</p>', send_at: sendAt })) as { id: string; status: string; send_at: string; message_id: string };
     expect(scheduled).toMatchObject({ id: expect.stringMatching(/^sem_/), status: 'scheduled', send_at: sendAt, message_id: `<${scheduled.id}@frameos.test>` });
-    expect(received).toHaveLength(0);
+    expect(mail.received).toHaveLength(0);
 
     // Not due yet: nothing is claimed by either worker.
     expect(await Promise.all([sendDueEmails(mailA), sendDueEmails(mailB)])).toEqual([0, 0]);
     t.clock.advance(30 * 60_000);
     const claimed = await Promise.all([sendDueEmails(mailA), sendDueEmails(mailB), sendDueEmails(mailA)]);
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(1);
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual(['a@example.com', 'b@example.com']);
-    expect(messageIdOf(received[0]!.raw)).toBe(scheduled.message_id);
-    expect(received[0]!.raw).toMatch(new RegExp(`^X-FrameOS-Scheduled-Email: ${scheduled.id}$`, 'im'));
-    expect(received[0]!.raw).toContain('scheduled body');
+    expect(mail.received).toHaveLength(1);
+    expect(mail.received[0]!.to).toEqual(['a@example.com', 'b@example.com']);
+    expect(messageIdOf(mail.received[0]!.raw)).toBe(scheduled.message_id);
+    expect(mail.received[0]!.raw).toMatch(new RegExp(`^X-FrameOS-Scheduled-Email: ${scheduled.id}$`, 'im'));
+    expect(mail.received[0]!.raw).toContain('scheduled body');
     expect(await row(scheduled.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(await Promise.all([sendDueEmails(mailA), sendDueEmails(mailB)])).toEqual([0, 0]);
-    expect(received).toHaveLength(1);
+    expect(mail.received).toHaveLength(1);
   });
 
   it('a worker that died after claiming: the lease lapses and another sends it, with the same Message-ID', async () => {
@@ -127,7 +107,7 @@ describe('ctx.email.send with send_at', () => {
     expect(await sendDueEmails(mailB)).toBe(0);
     t.clock.advance(SCHEDULED_EMAIL.leaseMs);
     expect(await sendDueEmails(mailB)).toBe(1);
-    expect(received.map((m) => messageIdOf(m.raw))).toEqual([message_id]);
+    expect(mail.received.map((m) => messageIdOf(m.raw))).toEqual([message_id]);
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
@@ -135,7 +115,7 @@ describe('ctx.email.send with send_at', () => {
     const f = await newFacts();
     const { id } = (await send(f, { to: 'a@example.com', subject: 'retry', text: 't', send_at: inMinutes(1) })) as { id: string };
     t.clock.advance(60_000);
-    refusals.push(451);
+    mail.refusals.push(451);
     expect(await sendDueEmails(mailA)).toBe(1);
     const after = await row(id);
     expect(after).toMatchObject({ status: 'scheduled', attempts: 1, last_error: 'smtp 451 EMESSAGE' });
@@ -149,10 +129,10 @@ describe('ctx.email.send with send_at', () => {
 
     const { id: refused } = (await send(f, { to: 'a@example.com', subject: 'refused', text: 't', send_at: inMinutes(1) })) as { id: string };
     t.clock.advance(60_000);
-    refusals.push(550);
+    mail.refusals.push(550);
     expect(await sendDueEmails(mailA)).toBe(1);
     expect(await row(refused)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'smtp 550 EMESSAGE' });
-    expect(received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['retry']);
+    expect(mail.received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['retry']);
   });
 
   it('cancels the pending messages when the deployment is deleted; nothing is sent, nothing more can be scheduled', async () => {
@@ -163,7 +143,7 @@ describe('ctx.email.send with send_at', () => {
     expect(await row(id)).toMatchObject({ status: 'cancelled', cancelled_at: expect.anything() });
     t.clock.advance(60 * 60_000);
     expect(await Promise.all([sendDueEmails(mailA), sendDueEmails(mailB)])).toEqual([0, 0]);
-    expect(received).toHaveLength(0);
+    expect(mail.received).toHaveLength(0);
     expect((await refusal(send(f, { to: 'a@example.com', subject: 'late', text: 't', send_at: inMinutes(10) }))).code).toBe('deployment_deleted');
   });
 
@@ -203,12 +183,12 @@ describe('a run retried after a lost worker', () => {
     for (const message of sequence()) replayed.push(await retry(message));
 
     expect(replayed).toEqual(answers);
-    expect(received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['Day 0']);
-    expect(messageIdOf(received[0]!.raw)).toBe((answers[0] as { message_id: string }).message_id);
+    expect(mail.received.map((m) => /^Subject: (.+)$/m.exec(m.raw)?.[1])).toEqual(['Day 0']);
+    expect(messageIdOf(mail.received[0]!.raw)).toBe((answers[0] as { message_id: string }).message_id);
     expect(await scheduledFor(f.deploymentId)).toEqual(['Day 3', 'Day 7']);
     // A call the first attempt never made (the run went further this time) is made.
     expect(await retry({ to: 'lead@example.com', subject: 'Extra', text: 'fourth' })).toMatchObject({ status: 'sent' });
-    expect(received).toHaveLength(2);
+    expect(mail.received).toHaveLength(2);
   });
 
   it('sends again, under the same Message-ID, a message whose attempt died during the send', async () => {
@@ -217,17 +197,17 @@ describe('a run retried after a lost worker', () => {
     await t.appCtx.database.db.execute(sql`insert into execution_host_calls (execution_id, api, seq, status, reference) values (${f.executionId}, 'email.send', 1, 'started', '<cut-short@frameos.test>')`);
     const retry = attempt(mailB, f);
     expect(await retry(sequence()[0]!)).toEqual({ status: 'sent', message_id: '<cut-short@frameos.test>' });
-    expect(received.map((m) => messageIdOf(m.raw))).toEqual(['<cut-short@frameos.test>']);
+    expect(mail.received.map((m) => messageIdOf(m.raw))).toEqual(['<cut-short@frameos.test>']);
     expect(await attempt(mailA, f)(sequence()[0]!)).toEqual({ status: 'sent', message_id: '<cut-short@frameos.test>' });
-    expect(received).toHaveLength(1);
+    expect(mail.received).toHaveLength(1);
   });
 
   it('sends on the retry a message the mail server refused on the first attempt', async () => {
     const f = await newFacts();
-    refusals.push(451);
+    mail.refusals.push(451);
     expect((await refusal(attempt(mailA, f)(sequence()[0]!))).code).toBe('email_failed');
-    expect(received).toHaveLength(0);
+    expect(mail.received).toHaveLength(0);
     const sent = (await attempt(mailB, f)(sequence()[0]!)) as { message_id: string };
-    expect(received.map((m) => messageIdOf(m.raw))).toEqual([sent.message_id]);
+    expect(mail.received.map((m) => messageIdOf(m.raw))).toEqual([sent.message_id]);
   });
 });
